@@ -1,0 +1,3 @@
+from number_orders.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""`number-orders`: thin commands over the layers below. Every command that touches the
+store brings its schema up to date first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from number_orders.config import Settings
+from number_orders.demo import prepare_demo
+from number_orders.domain.timestamps import format_micros, now_micros
+from number_orders.seeding import OrderFactory
+from number_orders.server import open_store, serve
+from number_orders.service import NumberOrdersService
+from number_orders.storage.database import make_engine, upgrade
+from number_orders.storage.sql_store import SqlStore
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+    result: int = args.run(args, settings)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="number-orders", description="A server for the Telnyx number orders API."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve_cmd = _command(commands, "serve", _serve, "run the HTTP API (and the worker)")
+    serve_cmd.add_argument("--host")
+    serve_cmd.add_argument("--port", type=int)
+    serve_cmd.add_argument("--workers", type=int, help="server processes")
+    serve_cmd.add_argument("--rate-limit", type=int, help="requests per minute per key; 0: off")
+
+    _command(commands, "migrate", _migrate, "bring the schema up to date")
+
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(metavar="ACTION")
+    create = _command(keys, "create", _keys_create, "create a key (and the account if new)")
+    create.add_argument("--account", required=True)
+    listing = _command(keys, "list", _keys_list, "list an account's keys")
+    listing.add_argument("--account", required=True)
+    revoke = _command(keys, "revoke", _keys_revoke, "revoke a key")
+    revoke.add_argument("key_id")
+
+    seed = _command(commands, "seed", _seed, "bulk-insert realistic orders")
+    seed.add_argument("--account", required=True)
+    seed.add_argument("--orders", type=int, required=True)
+    seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
+    return parser
+
+
+def _command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, run: Command, text: str
+) -> argparse.ArgumentParser:
+    command = group.add_parser(name, help=text, description=text)
+    command.add_argument(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+        "(default: $NUMBER_ORDERS_DATABASE_URL, else ./var/number-orders.sqlite3)",
+    )
+    command.set_defaults(run=run)
+    return command
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings = settings.with_changes(
+        host=args.host, port=args.port, workers=args.workers, rate_limit=args.rate_limit
+    )
+    store = open_store(settings.database_url)
+    try:
+        prepare_demo(store, settings, print)
+    finally:
+        store.close()
+    serve(settings)
+    return 0
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    print("schema is up to date")
+    return 0
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.database_url)
+    issued = NumberOrdersService(store).create_api_key(args.account)
+    store.close()
+    print(f"account {issued.account.name} ({issued.account.account_id}), key id {issued.key_id}")
+    print("the key is shown only now; store it safely:", file=sys.stderr)
+    print(issued.token)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.database_url)
+    account = store.find_account(args.account)
+    if account is None:
+        store.close()
+        print(f"no account named {args.account!r}", file=sys.stderr)
+        return 1
+    for key in store.list_api_keys(account.account_id):
+        state = f"revoked {format_micros(key.revoked_at)}" if key.revoked_at else "active"
+        print(f"{key.key_id}  created {format_micros(key.created_at)}  {state}")
+    store.close()
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.database_url)
+    revoked = store.revoke_api_key(args.key_id, now_micros())
+    store.close()
+    print(f"revoked {args.key_id}" if revoked else f"no active key {args.key_id}")
+    return 0 if revoked else 1
+
+
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    if args.orders < 0:
+        print("--orders must be zero or more", file=sys.stderr)
+        return 2
+    store = open_store(settings.database_url)
+    account = store.ensure_account(args.account)
+    started = time.perf_counter()
+    inserted = seed_orders(store, account.account_id, args.orders, args.seed)
+    elapsed = time.perf_counter() - started
+    store.close()
+    rate = inserted / elapsed if elapsed > 0 else 0.0
+    print(f"seeded {inserted} orders for {args.account} in {elapsed:.1f}s ({rate:,.0f} orders/s)")
+    return 0
+
+
+def seed_orders(store: SqlStore, account_id: str, count: int, seed: int | None) -> int:
+    from rich.progress import Progress
+
+    factory = OrderFactory(seed)
+    with Progress(disable=not sys.stdout.isatty(), transient=True) as progress:
+        task = progress.add_task("seeding", total=count)
+
+        def tracked() -> object:
+            for i, order in enumerate(factory.orders(count), 1):
+                if i % 1000 == 0:
+                    progress.update(task, completed=i)
+                yield order
+
+        return store.insert_number_orders(account_id, tracked())  # type: ignore[arg-type]

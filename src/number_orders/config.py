@@ -1,0 +1,60 @@
+"""Settings, read from an explicit mapping (normally `os.environ`), never at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from number_orders.storage.database import default_url
+
+DEFAULT_RATE_LIMIT = 6_000  # requests per minute per key, as the contract sets
+DEFAULT_BODY_LIMIT = 1_048_576
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    body_limit: int = DEFAULT_BODY_LIMIT
+    fulfilment_delay: float = 1.0
+    run_worker: bool = True
+    demo: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        def get(name: str, default: Any, kind: type = str) -> Any:
+            raw = environ.get(f"NUMBER_ORDERS_{name}")
+            return default if raw in (None, "") else kind(raw)
+
+        return cls(
+            database_url=get("DATABASE_URL", default_url()),
+            host=get("HOST", "127.0.0.1"),
+            port=get("PORT", 8000, int),
+            workers=get("WORKERS", 1, int),
+            rate_limit=get("RATE_LIMIT", DEFAULT_RATE_LIMIT, int),
+            body_limit=get("BODY_LIMIT", DEFAULT_BODY_LIMIT, int),
+            fulfilment_delay=get("FULFILMENT_DELAY", 1.0, float),
+            run_worker=get("RUN_WORKER", "1") not in ("0", "false", "no"),
+            demo=get("DEMO", "1") not in ("0", "false", "no"),
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes `from_env` rebuild these settings in a child process."""
+        return {
+            "NUMBER_ORDERS_DATABASE_URL": self.database_url,
+            "NUMBER_ORDERS_HOST": self.host,
+            "NUMBER_ORDERS_PORT": str(self.port),
+            "NUMBER_ORDERS_WORKERS": str(self.workers),
+            "NUMBER_ORDERS_RATE_LIMIT": str(self.rate_limit),
+            "NUMBER_ORDERS_BODY_LIMIT": str(self.body_limit),
+            "NUMBER_ORDERS_FULFILMENT_DELAY": str(self.fulfilment_delay),
+            "NUMBER_ORDERS_RUN_WORKER": "1" if self.run_worker else "0",
+            "NUMBER_ORDERS_DEMO": "1" if self.demo else "0",
+        }

@@ -1,0 +1,1 @@
+"""Pure rules about number orders: no I/O, no HTTP, no SQL."""

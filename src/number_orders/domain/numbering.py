@@ -1,0 +1,67 @@
+"""Phone numbers: E.164 validation, country and number type, from the numbering plans
+that `phonenumbers` (Google's libphonenumber) carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+_TYPES = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "local",
+    PhoneNumberType.UAN: "national",
+    PhoneNumberType.VOIP: "national",
+    PhoneNumberType.PERSONAL_NUMBER: "national",
+    PhoneNumberType.PREMIUM_RATE: "national",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifiedNumber:
+    e164: str
+    country_code: str  # ISO 3166-1 alpha-2
+    phone_number_type: str
+
+
+def classify(text: str) -> ClassifiedNumber | None:
+    """The number's country and type if `text` is a valid number in +E.164 form, else None."""
+    if not (text.startswith("+") and text[1:].isascii() and text[1:].isdigit()):
+        return None
+    if not 3 <= len(text) <= 16:
+        return None
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if e164 != text:
+        return None
+    region = phonenumbers.region_code_for_number(parsed) or "001"
+    return ClassifiedNumber(e164, region, number_type(parsed))
+
+
+def number_type(parsed: phonenumbers.PhoneNumber) -> str:
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.FIXED_LINE:
+        return "local" if phonenumbers.is_number_geographical(parsed) else "landline"
+    return _TYPES.get(kind, "national")
+
+
+def example_number(region: str, kind: str) -> str | None:
+    """An example +E.164 number of this region and type, for seeding and documentation."""
+    wanted = {
+        "local": PhoneNumberType.FIXED_LINE,
+        "mobile": PhoneNumberType.MOBILE,
+        "toll_free": PhoneNumberType.TOLL_FREE,
+    }[kind]
+    example = phonenumbers.example_number_for_type(region, wanted)
+    if example is None:
+        return None
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,85 @@
+"""Number orders and their phone numbers, and the rules that derive an order's state.
+
+An order's `status` and `requirements_met` are never set directly: they follow from its
+numbers (`derive_order_state`), so every writer (API, worker, seeder) agrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+PENDING, SUCCESS, FAILURE = "pending", "success", "failure"
+ORDER_STATUSES = (PENDING, SUCCESS, FAILURE)
+
+REQUIREMENTS_PENDING = "requirement-info-pending"
+REQUIREMENTS_APPROVED = "approved"
+
+
+@dataclass(frozen=True, slots=True)
+class RegulatoryRequirement:
+    requirement_id: str
+    field_type: str
+    field_value: str | None = None
+
+
+@dataclass(slots=True)
+class OrderedNumber:
+    """One phone number inside an order, as `NumberOrderWithPhoneNumbers` shows it."""
+
+    id: str
+    phone_number: str
+    country_code: str
+    phone_number_type: str
+    status: str = PENDING
+    bundle_id: str | None = None
+    requirement_group_id: str | None = None
+    regulatory_requirements: list[RegulatoryRequirement] = field(default_factory=list)
+
+    @property
+    def requirements_met(self) -> bool:
+        return all(r.field_value is not None for r in self.regulatory_requirements)
+
+    @property
+    def requirements_status(self) -> str:
+        return REQUIREMENTS_APPROVED if self.requirements_met else REQUIREMENTS_PENDING
+
+    @property
+    def settled(self) -> bool:
+        return self.status != PENDING
+
+
+@dataclass(slots=True)
+class NumberOrder:
+    """An order as the list shows it: numbers as `(id, phone_number)` only."""
+
+    id: str
+    status: str
+    requirements_met: bool
+    phone_numbers_count: int
+    created_at: int
+    updated_at: int
+    phone_numbers: list[tuple[str, str]]
+    sub_number_orders_ids: list[str]
+    customer_reference: str | None = None
+    connection_id: str | None = None
+    messaging_profile_id: str | None = None
+    billing_group_id: str | None = None
+
+
+@dataclass(slots=True)
+class NumberOrderDetail:
+    """An order with its full phone-number objects, as create/retrieve/update show it."""
+
+    order: NumberOrder
+    numbers: list[OrderedNumber]
+
+
+def derive_order_state(numbers: Sequence[OrderedNumber]) -> tuple[str, bool]:
+    """`success` when every number succeeded; `failure` when all settled and one failed."""
+    requirements_met = all(n.requirements_met for n in numbers)
+    if any(not n.settled for n in numbers):
+        return PENDING, requirements_met
+    if all(n.status == SUCCESS for n in numbers):
+        return SUCCESS, requirements_met
+    return FAILURE, requirements_met

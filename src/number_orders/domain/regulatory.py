@@ -1,0 +1,54 @@
+"""Which numbers need regulatory information before they can be activated.
+
+By default every country outside the US and Canada needs an address, as at Telnyx.
+The table is data so operators can configure it (`RequirementRules.parse`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from number_orders.domain.orders import RegulatoryRequirement
+
+_NAMESPACE = uuid.UUID("6f1c1b1e-3d4a-4f0e-9a55-2f7a0b7c9d10")
+NO_REQUIREMENTS_COUNTRIES = frozenset({"US", "CA"})
+
+
+def requirement_id(country_code: str, field_type: str) -> str:
+    """A stable id per (country, field type), so the same requirement has the same id."""
+    return str(uuid.uuid5(_NAMESPACE, f"{country_code}:{field_type}"))
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementRules:
+    """Field types needed per country; countries not listed use `default`."""
+
+    by_country: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {c: () for c in NO_REQUIREMENTS_COUNTRIES}
+    )
+    default: tuple[str, ...] = ("address",)
+
+    def field_types(self, country_code: str) -> tuple[str, ...]:
+        return self.by_country.get(country_code, self.default)
+
+    def requirements_for(
+        self, country_code: str, extra: tuple[str, ...] = ()
+    ) -> list[RegulatoryRequirement]:
+        types = dict.fromkeys((*self.field_types(country_code), *extra))
+        return [RegulatoryRequirement(requirement_id(country_code, t), t) for t in types]
+
+    @classmethod
+    def parse(cls, text: str) -> RequirementRules:
+        """`US=,CA=,GB=address+identity,*=address`: countries and the fields they need."""
+        by_country: dict[str, tuple[str, ...]] = {}
+        default: tuple[str, ...] = ("address",)
+        for entry in filter(None, (e.strip() for e in text.split(","))):
+            country, _, fields = entry.partition("=")
+            types = tuple(filter(None, fields.split("+")))
+            if country.strip() == "*":
+                default = types
+            else:
+                by_country[country.strip().upper()] = types
+        return cls(by_country, default)

@@ -1,0 +1,30 @@
+"""Deterministic test numbers: like a payment provider's test cards, their last four
+digits force a fulfilment path whatever the country.
+
+| ends in | what happens |
+|---------|--------------|
+| 0000    | always fails |
+| 0001    | needs an address first (even in the US and Canada), then succeeds |
+| 0002    | needs an address first, then fails once it is supplied |
+"""
+
+from __future__ import annotations
+
+ALWAYS_FAILS = "0000"
+NEEDS_REQUIREMENTS = "0001"
+FAILS_AFTER_REQUIREMENTS = "0002"
+
+
+def always_fails(phone_number: str) -> bool:
+    return phone_number.endswith(ALWAYS_FAILS)
+
+
+def forced_requirements(phone_number: str) -> tuple[str, ...]:
+    """Requirement field types a test number needs beyond its country's."""
+    if phone_number.endswith((NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)):
+        return ("address",)
+    return ()
+
+
+def fails_after_requirements(phone_number: str) -> bool:
+    return phone_number.endswith(FAILS_AFTER_REQUIREMENTS)

@@ -1,0 +1,73 @@
+"""Instants as integer microseconds since the Unix epoch, UTC.
+
+Integers sort and compare identically in SQLite and PostgreSQL and cost nothing to
+index; they are turned into RFC 3339 text only at the edge.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, date, datetime, timedelta
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROS = 1_000_000
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2})))?",
+    re.ASCII,
+)
+
+
+def now_micros() -> int:
+    return time.time_ns() // 1000
+
+
+def format_micros(micros: int) -> str:
+    """`2018-01-01T00:00:00.000000Z`, the shape Telnyx uses."""
+    moment = _EPOCH + timedelta(microseconds=micros)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(text: str) -> int | None:
+    """An RFC 3339 date-time (any offset) or a date (midnight UTC); None if invalid.
+
+    Fractions beyond the microsecond are truncated; leap seconds are rejected because
+    no stored instant can equal one.
+    """
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    try:
+        if hour is None:
+            moment = datetime(int(year), int(month), int(day), tzinfo=UTC)
+        else:
+            micros = int((fraction or "0")[:6].ljust(6, "0"))
+            moment = datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second), micros, UTC
+            )
+            # Subtracting in integers keeps `0001-01-01T00:00:00+01:00` representable.
+            return _to_micros(moment) - _offset_micros(sign, off_h, off_m)
+    except ValueError:
+        return None
+    return _to_micros(moment)
+
+
+def _offset_micros(sign: str | None, hours: str | None, minutes: str | None) -> int:
+    if sign is None or hours is None or minutes is None:
+        return 0
+    if int(hours) > 23 or int(minutes) > 59:
+        raise ValueError("offset out of range")
+    delta = (int(hours) * 3600 + int(minutes) * 60) * _MICROS
+    return delta if sign == "+" else -delta
+
+
+def _to_micros(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _MICROS + delta.microseconds
+
+
+def micros_of_date(day: date) -> int:
+    return _to_micros(datetime(day.year, day.month, day.day, tzinfo=UTC))

@@ -1,0 +1,132 @@
+"""One exception hierarchy for everything a client can be told.
+
+Each error knows its HTTP status, its Telnyx error code and title, and where in the
+request the problem lies. The HTTP layer renders them; nothing else formats errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DOCS_URL = "https://developers.telnyx.com/docs/overview/errors/{code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One entry of the `errors` array."""
+
+    code: str
+    title: str
+    detail: str
+    parameter: str | None = None
+    pointer: str | None = None
+
+
+def bad_parameter(parameter: str, detail: str) -> Problem:
+    return Problem("10015", "Bad Request", detail, parameter=parameter)
+
+
+def bad_field(pointer: str, detail: str) -> Problem:
+    return Problem("10015", "Bad Request", detail, pointer=pointer)
+
+
+def missing_field(pointer: str, detail: str) -> Problem:
+    return Problem("10004", "Missing required parameter", detail, pointer=pointer)
+
+
+def bad_phone_number(pointer: str, detail: str) -> Problem:
+    return Problem("10016", "Phone number must be in +E.164 format", detail, pointer=pointer)
+
+
+@dataclass
+class ApiError(Exception):
+    """An error answered to the client: a status and one or more problems."""
+
+    status: int
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return "; ".join(p.detail for p in self.problems)
+
+
+def authentication_failed() -> ApiError:
+    return ApiError(
+        401,
+        [
+            Problem(
+                "10009",
+                "Authentication failed",
+                "Could not understand the provided credentials.",
+            )
+        ],
+    )
+
+
+def not_found(detail: str = "The requested resource or URL could not be found.") -> ApiError:
+    return ApiError(404, [Problem("10005", "Resource not found", detail)])
+
+
+def method_not_allowed(method: str, allowed: list[str]) -> ApiError:
+    allow = ", ".join(allowed)
+    detail = f"Method {method} is not allowed on this route; allowed: {allow}."
+    return ApiError(405, [Problem("10015", "Bad Request", detail)], {"allow": allow})
+
+
+def bad_request(detail: str) -> ApiError:
+    return ApiError(400, [Problem("10015", "Bad Request", detail)])
+
+
+def invalid_parameters(problems: list[Problem]) -> ApiError:
+    return ApiError(400, problems)
+
+
+def invalid_body(problems: list[Problem]) -> ApiError:
+    return ApiError(422, problems)
+
+
+def payload_too_large(limit: int) -> ApiError:
+    detail = f"The request body is larger than the limit of {limit} bytes."
+    return ApiError(413, [Problem("10015", "Bad Request", detail)])
+
+
+def unsupported_media_type(content_type: str) -> ApiError:
+    shown = content_type or "none"
+    detail = f"Content-Type must be application/json; got {shown}."
+    return ApiError(415, [Problem("10014", "Unsupported Media Type", detail)])
+
+
+def uri_too_long(limit: int) -> ApiError:
+    detail = f"The request URL is longer than the limit of {limit} bytes."
+    return ApiError(414, [Problem("10015", "Bad Request", detail)])
+
+
+def header_too_large(limit: int) -> ApiError:
+    detail = f"A request header is longer than the limit of {limit} bytes."
+    return ApiError(431, [Problem("10015", "Bad Request", detail)])
+
+
+def too_many_requests(retry_after: int) -> ApiError:
+    detail = f"Too many requests for this API key; retry in {retry_after} seconds."
+    return ApiError(
+        429, [Problem("10011", "Too many requests", detail)], {"retry-after": str(retry_after)}
+    )
+
+
+def unexpected_error() -> ApiError:
+    return ApiError(500, [Problem("10007", "Unexpected error", "An unexpected error occurred.")])
+
+
+def store_unavailable(retry_after: int = 1) -> ApiError:
+    detail = "The service is temporarily unavailable; retry shortly."
+    return ApiError(
+        503, [Problem("10007", "Unexpected error", detail)], {"retry-after": str(retry_after)}
+    )
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached right now; the request may be retried."""
+
+
+class Conflict(Exception):
+    """A write lost a race it can retry (a unique key or a serialisation failure)."""

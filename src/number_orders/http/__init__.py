@@ -1,0 +1,1 @@
+"""The HTTP layer: translates requests into service calls and results into JSON."""

@@ -1,0 +1,65 @@
+"""The ASGI application: routes, the error renderer, and the request guard around them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from number_orders import errors
+from number_orders.config import Settings
+from number_orders.errors import ApiError, StoreUnavailable
+from number_orders.http import docs, handlers
+from number_orders.http.guard import RequestGuard
+from number_orders.http.responses import error_response
+from number_orders.service import NumberOrdersService
+
+
+def create_app(settings: Settings, service: NumberOrdersService, **starlette: Any) -> RequestGuard:
+    app = Starlette(
+        routes=_routes(),
+        exception_handlers={
+            ApiError: _render_api_error,
+            HTTPException: _render_http_exception,
+            StoreUnavailable: _render_store_unavailable,
+        },
+        **starlette,
+    )
+    app.state.settings = settings
+    app.state.service = service
+    return RequestGuard(app, service)
+
+
+def _routes() -> list[Route]:
+    return [
+        Route("/v2/number_orders", handlers.list_number_orders, methods=["GET"]),
+        Route("/v2/openapi.json", docs.openapi_json, methods=["GET"]),
+        Route("/v2/docs", docs.reference_page, methods=["GET"]),
+        Route("/openapi.json", docs.openapi_json, methods=["GET"]),
+        Route("/docs", docs.reference_page, methods=["GET"]),
+    ]
+
+
+async def _render_api_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def _render_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "GET").split(", ")
+        return error_response(errors.method_not_allowed(request.method, allowed))
+    if exc.status_code == 404:
+        return error_response(errors.not_found())
+    return error_response(
+        ApiError(exc.status_code, [errors.Problem("10015", "Bad Request", exc.detail)])
+    )
+
+
+async def _render_store_unavailable(_request: Request, _exc: Exception) -> Response:
+    return error_response(errors.store_unavailable())

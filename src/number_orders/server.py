@@ -1,0 +1,73 @@
+"""Wiring: settings in, a running ASGI application out. The only place that picks the
+concrete store and starts background work beside the HTTP server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+
+from number_orders.config import Settings
+from number_orders.http.app import create_app
+from number_orders.http.guard import RequestGuard
+from number_orders.service import NumberOrdersService
+from number_orders.storage.database import make_engine, upgrade
+from number_orders.storage.sql_store import SqlStore
+
+
+def open_store(database_url: str) -> SqlStore:
+    """A store whose schema is up to date."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return SqlStore(engine)
+
+
+def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard:
+    store = store or open_store(settings.database_url)
+    service = NumberOrdersService(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    return create_app(settings, service, lifespan=lifespan)
+
+
+def app_from_environment() -> RequestGuard:
+    """The factory each `serve --workers N` process calls (settings come via environment)."""
+    configure_logging()
+    return build_app(Settings.from_env(os.environ))
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("number_orders")
+    if not root.handlers:
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def serve(settings: Settings) -> None:
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "number_orders.server:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers if settings.workers > 1 else None,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        server_header=False,
+        log_level="warning",
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,130 @@
+"""Engines for SQLite and PostgreSQL from one URL, and schema upgrades under a lock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+DEFAULT_SQLITE_PATH = Path("var/number-orders.sqlite3")
+_MIGRATIONS = Path(__file__).parent / "migrations"
+# Any constant shared by every process; it names the advisory lock that serialises upgrades.
+_MIGRATION_LOCK_ID = 7_316_240_011
+
+
+def normalise_url(url: str) -> URL:
+    """Accept plain `postgresql://` URLs and use psycopg 3 for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def default_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def make_engine(url: str, pool_size: int = 8) -> Engine:
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=2,
+        pool_recycle=3600,
+        connect_args={"connect_timeout": 2, "application_name": "number-orders"},
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_size=16, max_overflow=16, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control so writers can BEGIN IMMEDIATE (see `begin` below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run beside the writer; FULL makes every commit durable before
+        # it is acknowledged, even across a power loss.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A writer that starts deferred can fail to upgrade its lock; IMMEDIATE waits instead.
+        writing = connection.get_execution_options().get("writing", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision; safe when many processes start at once."""
+    if _current_revision(engine) == _head_revision():
+        return
+    if is_sqlite(engine):
+        _upgrade_sqlite(engine)
+    else:
+        _upgrade_postgresql(engine)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def _head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _run_upgrade(engine: Engine, connection: Any) -> None:
+    config = _alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _upgrade_postgresql(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+        try:
+            connection.commit()
+            _run_upgrade(engine, connection)
+            connection.commit()
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID})
+            connection.commit()
+
+
+def _upgrade_sqlite(engine: Engine) -> None:
+    database = engine.url.database or ":memory:"
+    lock_path = f"{database}.migrate-lock" if database != ":memory:" else os.devnull
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with engine.connect() as connection:
+            _run_upgrade(engine, connection)
+            connection.commit()

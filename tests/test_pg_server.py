@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 
-from pg_server import PostgresServer, available
+from tests.pg_server import PostgresServer, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL 15 binaries not installed")
 

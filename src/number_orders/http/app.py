@@ -29,6 +29,7 @@ def create_app(settings: Settings, service: NumberOrdersService, **starlette: An
         },
         **starlette,
     )
+    app.router.redirect_slashes = False  # a trailing slash is another route: 404, no redirect
     app.state.settings = settings
     app.state.service = service
     return RequestGuard(app, service)

@@ -1,0 +1,39 @@
+# Every target sets up what it needs on a fresh machine.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+NODE_DIR := tests/node
+
+.PHONY: run test lint typecheck format bench bench-large loadtest clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## make run: serve http://127.0.0.1:8000/v2 on the embedded SQLite store
+run: $(STAMP)
+	$(VENV)/bin/number-orders serve
+
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json
+	cd $(NODE_DIR) && npm install --no-audit --no-fund --silent
+	touch $@
+
+## make test: lint, types, and the whole suite on SQLite and a throwaway PostgreSQL
+test: $(STAMP) $(NODE_DIR)/node_modules/.installed lint typecheck
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) var $(NODE_DIR)/node_modules

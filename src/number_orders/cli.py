@@ -43,7 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host")
     serve_cmd.add_argument("--port", type=int)
     serve_cmd.add_argument("--workers", type=int, help="server processes")
-    serve_cmd.add_argument("--rate-limit", type=int, help="requests per minute per key; 0: off")
+    serve_cmd.add_argument(
+        "--rate-limit", type=int, help="requests per minute per API key (default 6000); 0: off"
+    )
+    serve_cmd.add_argument(
+        "--body-limit", type=int, help="largest request body in bytes (default 1 MiB)"
+    )
 
     _command(commands, "migrate", _migrate, "bring the schema up to date")
 
@@ -77,7 +82,11 @@ def _command(
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.with_changes(
-        host=args.host, port=args.port, workers=args.workers, rate_limit=args.rate_limit
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        rate_limit=args.rate_limit,
+        body_limit=args.body_limit,
     )
     store = open_store(settings.database_url)
     try:

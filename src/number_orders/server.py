@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import signal
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,7 +31,13 @@ def open_store(database_url: str) -> SqlStore:
     return SqlStore(engine)
 
 
-def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard:
+# prometheus_client reads this at import: with it, each process writes samples to files.
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def build_app(
+    settings: Settings, store: SqlStore | None = None, metrics_dir: str | None = None
+) -> RequestGuard:
     store = store or open_store(settings.database_url)
     service = NumberOrdersService(store)
 
@@ -37,13 +46,15 @@ def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard
         yield
         store.close()
 
-    return create_app(settings, service, lifespan=lifespan)
+    return create_app(settings, service, metrics_dir, lifespan=lifespan)
 
 
 def app_from_environment() -> RequestGuard:
     """The factory each `serve --workers N` process calls (settings come via environment)."""
     configure_logging()
-    return build_app(Settings.from_env(os.environ))
+    return build_app(
+        Settings.from_env(os.environ), metrics_dir=os.environ.get(METRICS_DIR_VARIABLE)
+    )
 
 
 def configure_logging() -> None:
@@ -58,6 +69,22 @@ def configure_logging() -> None:
 
 def serve(settings: Settings) -> None:
     os.environ.update(settings.to_env())
+    metrics_dir = None
+    if settings.workers > 1:
+        # Spawned workers import prometheus_client afresh and see the directory.
+        metrics_dir = tempfile.mkdtemp(prefix="number-orders-metrics-")
+        os.environ[METRICS_DIR_VARIABLE] = metrics_dir
+    try:
+        _run_uvicorn(settings)
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _run_uvicorn(settings: Settings) -> None:
+    # uvicorn drains on SIGTERM, then raises the signal again under the handler it found:
+    # with this one in place, a drained server exits 0 instead of dying by the signal.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: None)
     uvicorn.run(
         "number_orders.server:app_from_environment",
         factory=True,

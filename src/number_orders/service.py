@@ -24,6 +24,14 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request acts for: the key's account, and the key (rate limits are per key)."""
+
+    account_id: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class IssuedKey:
     account: Account
     key_id: str
@@ -34,15 +42,27 @@ class NumberOrdersService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def authenticate(self, token: str) -> str:
-        """The account id a bearer token belongs to; 401 for anything else."""
+    def authenticate(self, token: str) -> Caller:
+        """The account and key a bearer token stands for; 401 for anything else."""
         parts = split_api_key(token)
         if parts is not None:
             key_id, secret = parts
             record = self.store.find_api_key(key_id)
             if record and record.revoked_at is None and secret_matches(secret, record.secret_hash):
-                return record.account_id
+                return Caller(record.account_id, record.key_id)
         raise errors.authentication_failed()
+
+    def check_ready(self) -> None:
+        """Raises `StoreUnavailable` unless the store answers."""
+        self.store.ping()
+
+    def lease_rate_tokens(
+        self, account_id: str, key_id: str, window_start: int, wanted: int
+    ) -> int:
+        return self.store.lease_rate_tokens(account_id, key_id, window_start, wanted)
+
+    def outbox_depth(self) -> int:
+        return self.store.outbox_depth()
 
     def list_number_orders(self, account_id: str, query: ListQuery) -> Page:
         orders, total = self.store.list_number_orders(account_id, query)

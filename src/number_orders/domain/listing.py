@@ -94,8 +94,10 @@ def _quoted(value: str) -> str:
 
 def _integer(low: int, high: int) -> Callable[[str, str], int | Problem]:
     def parse(key: str, value: str) -> int | Problem:
-        if _DIGITS.fullmatch(value) and len(value) <= 12 and low <= int(value) <= high:
-            return int(value)
+        # Leading zeros are digits too; the length check keeps int() off huge strings.
+        significant = value.lstrip("0") or "0"
+        if _DIGITS.fullmatch(value) and len(significant) <= 10 and low <= int(significant) <= high:
+            return int(significant)
         return bad_parameter(
             key, f"{key} must be an integer from {low} to {high}; got {_quoted(value)}"
         )

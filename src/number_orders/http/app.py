@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,13 +14,21 @@ from starlette.routing import Route
 from number_orders import errors
 from number_orders.config import Settings
 from number_orders.errors import ApiError, StoreUnavailable
-from number_orders.http import docs, handlers
+from number_orders.http import docs, handlers, operations
 from number_orders.http.guard import RequestGuard
+from number_orders.http.metrics import Metrics
 from number_orders.http.responses import error_response
+from number_orders.rate_limiting import RateLimiter
 from number_orders.service import NumberOrdersService
 
 
-def create_app(settings: Settings, service: NumberOrdersService, **starlette: Any) -> RequestGuard:
+def create_app(
+    settings: Settings,
+    service: NumberOrdersService,
+    metrics_dir: str | None = None,
+    **starlette: Any,
+) -> RequestGuard:
+    """The application; `metrics_dir` is Prometheus's multiprocess directory, if any."""
     app = Starlette(
         routes=_routes(),
         exception_handlers={
@@ -33,7 +42,20 @@ def create_app(settings: Settings, service: NumberOrdersService, **starlette: An
     app.router.redirect_slashes = False  # a trailing slash is another route: 404, no redirect
     app.state.settings = settings
     app.state.service = service
-    return RequestGuard(app, service)
+    app.state.metrics = Metrics(service.outbox_depth, metrics_dir)
+    limiter = (
+        RateLimiter(service.lease_rate_tokens, settings.rate_limit, run_in_threadpool)
+        if settings.rate_limit > 0
+        else None
+    )
+    return RequestGuard(
+        app,
+        service,
+        routes=app.routes,
+        body_limit=settings.body_limit,
+        limiter=limiter,
+        metrics=app.state.metrics,
+    )
 
 
 def _routes() -> list[Route]:
@@ -43,6 +65,9 @@ def _routes() -> list[Route]:
         Route("/v2/docs", docs.reference_page, methods=["GET"]),
         Route("/openapi.json", docs.openapi_json, methods=["GET"]),
         Route("/docs", docs.reference_page, methods=["GET"]),
+        Route("/healthz", operations.healthz, methods=["GET"]),
+        Route("/readyz", operations.readyz, methods=["GET"]),
+        Route("/metrics", operations.metrics, methods=["GET"]),
     ]
 
 

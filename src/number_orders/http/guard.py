@@ -1,21 +1,29 @@
-"""The front of every request: ids, size limits, authentication, the access log, and
-the last-resort 500. Pure ASGI, so it costs one function call, not a task per request.
+"""The front of every request: ids, size limits, authentication, rate limits, the access
+log, metrics, and the last-resort 500. Pure ASGI, so it costs one function call, not a
+task per request, and every route behind it, present or future, gets all of it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.errors import ApiError, StoreUnavailable
+from number_orders.http.metrics import Metrics
 from number_orders.http.serializers import error_bytes
+from number_orders.rate_limiting import RateLimiter
 from number_orders.service import NumberOrdersService
 
 access_log = logging.getLogger("number_orders.access")
@@ -24,56 +32,141 @@ MAX_URL_BYTES = 8192
 MAX_HEADER_BYTES = 8192
 # Documentation of the API is public, like Telnyx's own published spec.
 PUBLIC_V2_PATHS = frozenset({"/v2/openapi.json", "/v2/docs"})
+# No route holds a control character; such a path is refused before it reaches one.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Anything shaped like an API key is blanked before a path is logged.
+_KEY_LIKE = re.compile(r"KEY[0-9A-Fa-f]{32}_[A-Za-z0-9_-]*")
+
+
+@dataclass
+class _Exchange:
+    """What the guard learns about one request while it is answered."""
+
+    request_id: str
+    started: float = field(default_factory=time.perf_counter)
+    status: int = 500
+    responded: bool = False
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, service: NumberOrdersService) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        service: NumberOrdersService,
+        *,
+        routes: Sequence[BaseRoute],
+        body_limit: int,
+        limiter: RateLimiter | None,
+        metrics: Metrics,
+    ) -> None:
         self.app = app
         self.service = service
+        self.routes = routes
+        self.body_limit = body_limit
+        self.limiter = limiter
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        request_id = _request_id(scope)
-        state: dict[str, Any] = {"status": 500}
-        scope.setdefault("state", {})["request_id"] = request_id
+        exchange = _Exchange(_request_id(scope))
+        exchange.headers.append(_header("x-request-id", exchange.request_id))
+        scope.setdefault("state", {})["request_id"] = exchange.request_id
 
-        async def send_with_id(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                state["status"] = message["status"]
-                state["started"] = True
-                message["headers"] = [
-                    *message.get("headers", []),
-                    _header("x-request-id", request_id),
-                ]
+                exchange.status = message["status"]
+                exchange.responded = True
+                message["headers"] = [*message.get("headers", []), *exchange.headers]
             await send(message)
 
         try:
-            rejection = _oversized(scope)
-            if rejection is None and _needs_auth(scope["path"]):
-                scope["state"]["account_id"] = await self._authenticate(scope)
-            if rejection is not None:
-                await send_error(send_with_id, rejection, scope)
-            else:
-                await self.app(scope, receive, send_with_id)
+            await self._admit(scope, exchange)
+            await self.app(scope, self._limited(receive, scope), send_with_headers)
         except ApiError as error:
-            await send_error(send_with_id, error, scope)
+            await _answer(send_with_headers, exchange, error, scope)
         except StoreUnavailable:
-            await send_error(send_with_id, errors.store_unavailable(), scope)
+            await _answer(send_with_headers, exchange, errors.store_unavailable(), scope)
         except Exception:
-            access_log.exception("unhandled error", extra={"request_id": request_id})
-            if not state.get("started"):
-                await send_error(send_with_id, errors.unexpected_error(), scope)
+            access_log.exception("unhandled error", extra={"request_id": exchange.request_id})
+            await _answer(send_with_headers, exchange, errors.unexpected_error(), scope)
         finally:
-            _log(scope, state["status"], started, request_id)
+            self._record(scope, exchange)
 
-    async def _authenticate(self, scope: Scope) -> str:
+    async def _admit(self, scope: Scope, exchange: _Exchange) -> None:
+        """The checks every request passes before routing, in the contract's order."""
+        rejection = _oversized(scope)
+        if rejection is not None:
+            raise rejection
+        if _needs_auth(scope["path"]):
+            caller = await self._authenticate(scope)
+            scope["state"]["account_id"] = caller.account_id
+            if self.limiter is not None:
+                verdict = await self.limiter.admit(caller.account_id, caller.key_id)
+                exchange.headers += [_header(k, v) for k, v in verdict.headers().items()]
+                if not verdict.allowed:
+                    raise errors.too_many_requests(verdict.reset)
+        if _CONTROL.search(scope["path"]):
+            raise errors.not_found()
+
+    async def _authenticate(self, scope: Scope) -> Any:
         token = _bearer_token(scope)
         if token is None:
             raise errors.authentication_failed()
         return await run_in_threadpool(self.service.authenticate, token)
+
+    def _limited(self, receive: Receive, scope: Scope) -> Receive:
+        """`receive` that refuses a body over the limit when a handler reads it, so body
+        checks come after routing, methods and parameters, as the contract orders them."""
+        limit = self.body_limit
+        declared = _content_length(scope)
+        received = 0
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            if declared is not None and declared > limit:
+                raise errors.payload_too_large(limit)
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise errors.payload_too_large(limit)
+            return message
+
+        return receive_limited
+
+    def _record(self, scope: Scope, exchange: _Exchange) -> None:
+        seconds = time.perf_counter() - exchange.started
+        route = self._route_template(scope)
+        self.metrics.observe(scope["method"], route, exchange.status, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            line = {
+                "request_id": exchange.request_id,
+                "method": scope["method"],
+                "path": _KEY_LIKE.sub("[redacted]", scope["path"]),
+                "route": route,
+                "status": exchange.status,
+                "duration_ms": round(seconds * 1000, 3),
+                "account_id": scope["state"].get("account_id"),
+                "pid": os.getpid(),  # which of several server processes answered
+            }
+            access_log.info(orjson.dumps(line).decode())
+
+    def _route_template(self, scope: Scope) -> str:
+        """The matched route's path template; for a request refused before routing (401,
+        429), the template it would have matched, so metrics group it with its route."""
+        route = scope.get("route")
+        if route is None:
+            route = next((r for r in self.routes if r.matches(scope)[0] != Match.NONE), None)
+        template: str = getattr(route, "path", None) or "unmatched"
+        return template
+
+
+async def _answer(send: Send, exchange: _Exchange, error: ApiError, scope: Scope) -> None:
+    """Send the error unless a response has already begun (then only the log knows)."""
+    if not exchange.responded:
+        await send_error(send, error, scope)
 
 
 async def send_error(send: Send, error: ApiError, scope: Scope) -> None:
@@ -100,6 +193,13 @@ def _oversized(scope: Scope) -> ApiError | None:
     return None
 
 
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit():
+            return int(value)
+    return None
+
+
 def _bearer_token(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization":
@@ -120,17 +220,3 @@ def _request_id(scope: Scope) -> str:
 
 def _header(name: str, value: str) -> tuple[bytes, bytes]:
     return name.encode("latin-1"), value.encode("latin-1")
-
-
-def _log(scope: Scope, status: int, started: float, request_id: str) -> None:
-    if not access_log.isEnabledFor(logging.INFO):
-        return
-    line = {
-        "request_id": request_id,
-        "method": scope["method"],
-        "path": scope["path"],
-        "status": status,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "account_id": scope.get("state", {}).get("account_id"),
-    }
-    access_log.info(orjson.dumps(line).decode())

@@ -18,7 +18,7 @@ from number_orders.domain.orders import (
     OrderedNumber,
     RegulatoryRequirement,
 )
-from number_orders.storage.schema import api_keys, order_counts
+from number_orders.storage.schema import api_keys, order_counts, rate_limit_counters
 
 API_KEY_COLUMNS = (
     api_keys.c.key_id,
@@ -143,3 +143,18 @@ def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> 
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:
     if before != after:
         add_counts(conn, account_id, Counter({before: -1, after: 1}))
+
+
+def lease_statement(conn: Connection) -> Any:
+    """Upsert that adds `:used` to a key's counter for a window and returns the new total."""
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    statement = dialect_insert(rate_limit_counters).values(
+        account_id=bindparam("account_id"),
+        key_id=bindparam("key_id"),
+        window_start=bindparam("window_start"),
+        used=bindparam("used"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["account_id", "key_id", "window_start"],
+        set_={"used": rate_limit_counters.c.used + statement.excluded.used},
+    ).returning(rate_limit_counters.c.used)

@@ -92,3 +92,16 @@ order_counts = Table(
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "status", "requirements_met", "phone_numbers_count"),
 )
+
+# Requests admitted per API key and fixed one-minute window, shared by every server
+# process. Processes lease blocks of tokens from `used` (one upsert per block), so the
+# row is written once per block, not once per request; see `RateLimiter`.
+rate_limit_counters = Table(
+    "rate_limit_counters",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("window_start", BigInteger, nullable=False),  # Unix seconds, a multiple of 60
+    Column("used", BigInteger, nullable=False),  # tokens leased so far; may pass the limit
+    PrimaryKeyConstraint("account_id", "key_id", "window_start"),
+)

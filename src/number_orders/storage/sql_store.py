@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.sql.elements import ColumnElement
 
 from number_orders.domain.accounts import Account
@@ -26,6 +27,7 @@ from number_orders.storage.schema import (
     api_keys,
     number_orders,
     order_counts,
+    rate_limit_counters,
 )
 
 _ORDER_COLUMNS = (
@@ -78,8 +80,10 @@ class SqlStore:
             yield
         except IntegrityError:
             raise
-        except (OperationalError, DBAPIError) as error:
-            if error.connection_invalidated or _is_connection_error(error):
+        except PoolTimeout as error:  # every connection busy, or none can be opened in time
+            raise StoreUnavailable(str(error)) from error
+        except DBAPIError as error:
+            if _is_unavailable(error):
                 raise StoreUnavailable(str(error.orig)) from error
             raise
 
@@ -201,6 +205,48 @@ class SqlStore:
             total += self._insert_batch(account_id, batch)
         return total
 
+    def outbox_depth(self) -> int:
+        """Orders still waiting for fulfilment, over all accounts (an operator's gauge, so
+        the one query that does not filter by account; it reads the small count rollup)."""
+        statement = select(func.coalesce(func.sum(order_counts.c.n), 0)).where(
+            order_counts.c.status == "pending"
+        )
+        with self.reading() as conn:
+            return int(conn.execute(statement).scalar_one())
+
+    # -- rate limits -------------------------------------------------------------------
+
+    def lease_rate_tokens(
+        self, account_id: str, key_id: str, window_start: int, wanted: int
+    ) -> int:
+        """Add `wanted` to the key's counter for the window in one upsert; the new total.
+
+        The caller works out how many of its tokens fit under the limit from the total
+        (`domain.rate_limits.granted`); a window's first lease also drops older windows.
+        """
+        with self.writing() as conn:
+            used = int(
+                conn.execute(
+                    queries.lease_statement(conn),
+                    {
+                        "account_id": account_id,
+                        "key_id": key_id,
+                        "window_start": window_start,
+                        "used": wanted,
+                    },
+                ).scalar_one()
+            )
+            if used == wanted:
+                c = rate_limit_counters.c
+                conn.execute(
+                    delete(rate_limit_counters).where(
+                        c.account_id == account_id,
+                        c.key_id == key_id,
+                        c.window_start < window_start,
+                    )
+                )
+        return used
+
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
         order_rows = [queries.order_row(account_id, d) for d in batch]
         counts = Counter(queries.count_key(d.order) for d in batch)
@@ -245,9 +291,20 @@ def _order_from_row(row: Any) -> NumberOrder:
     )
 
 
-def _is_connection_error(error: DBAPIError) -> bool:
+# SQLSTATEs that mean "the server cannot serve you right now": connection exceptions,
+# shutdown and start-up, too many connections. Anything else is a bug, not an outage.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+_SQLITE_BUSY = ("database is locked", "database is busy", "disk i/o error", "unable to open")
+
+
+def _is_unavailable(error: DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    state: str | None = getattr(error.orig, "sqlstate", None)
+    if state is not None:
+        return state.startswith(_UNAVAILABLE_STATES)
+    if type(error.orig).__module__.startswith("psycopg"):
+        # No SQLSTATE: the client failed to reach the server (refused, timed out, closed).
+        return isinstance(error, OperationalError)
     text = str(error.orig).lower()
-    return any(
-        sign in text
-        for sign in ("connection", "could not connect", "server closed", "terminating", "timeout")
-    )
+    return isinstance(error, OperationalError) and any(sign in text for sign in _SQLITE_BUSY)

@@ -1,0 +1,96 @@
+"""Conformance fuzzing with Schemathesis against the real server, on both engines.
+
+Two documents: the one the server publishes (`/v2/openapi.json`) and the published seed
+spec of the list endpoint. Every check runs except positive-data acceptance (the served
+document is stricter than the seed in places the contract allows, so valid-looking
+seed data may rightly be refused). The runs are seeded, so a failure reproduces.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from number_orders.config import Settings
+from number_orders.seeding import OrderFactory
+from number_orders.server import open_store
+from tests.conftest import ENGINES, make_database_url, new_key
+from tests.live import LiveServer
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_SPEC = "shared/spec/seed-list-number-orders.yaml"
+ST = Path(sys.executable).with_name("st")
+EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "300"))
+SEED = os.environ.get("NUMBER_ORDERS_FUZZ_SEED", "20261127")
+
+
+def seed_spec() -> Path:
+    """The shared copy beside the repository when there is one, else the vendored copy."""
+    shared = REPO.parent / SEED_SPEC
+    return shared if shared.is_file() else REPO / "tests/spec/seed-list-number-orders.yaml"
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, str]]:
+    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("conformance"))  # type: ignore[arg-type]
+    store = open_store(url)
+    key = new_key(store, "acme")
+    account = store.ensure_account("acme").account_id
+    store.insert_number_orders(account, OrderFactory(seed=3).orders(120))
+    # Rate limiting stays on (the default), so its headers are checked too.
+    settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
+    with LiveServer(settings, store) as server:
+        yield server, key
+    store.close()
+
+
+def schemathesis(location: str, server: LiveServer, key: str, workdir: Path) -> str:
+    command = [
+        str(ST), "run", location,
+        "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
+        "--url", server.base_url,
+        "--header", f"Authorization: Bearer {key}",
+        "--checks", "all",
+        "--exclude-checks", "positive_data_acceptance",
+        "--max-examples", str(EXAMPLES),
+        "--seed", SEED,
+        "--generation-database", "none",
+        "--request-timeout", "10",
+        "--continue-on-failure",
+        "--no-color",
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.http.conformance_hooks",
+        "PYTHONPATH": str(REPO),
+    }
+    result = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    return result.stdout
+
+
+def test_the_served_document_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
+    server, key = target
+    output = schemathesis(server.base_url + "/openapi.json", server, key, tmp_path)
+    assert "No issues found" in output
+
+
+def test_the_seed_spec_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
+    server, key = target
+    output = schemathesis(str(seed_spec()), server, key, tmp_path)
+    assert "No issues found" in output
+
+
+def test_the_seed_spec_is_found_beside_the_repository_or_vendored() -> None:
+    vendored = REPO / "tests/spec/seed-list-number-orders.yaml"
+    assert seed_spec().read_bytes() == vendored.read_bytes()

@@ -1,0 +1,201 @@
+"""`number-orders serve` as operators run it, in its own processes, on both engines: the
+rate limit holds across worker processes, metrics add up across them, log lines name no
+key, and SIGTERM lets in-flight requests finish before a clean exit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import text
+
+from number_orders.server import open_store
+from tests.conftest import new_key
+from tests.http.test_operations import parse_metrics, wait_for_a_fresh_window
+
+CLI = [sys.executable, "-m", "number_orders"]
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.process = process
+        self.port = port
+        self.log = log
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str, key: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        headers.update(kwargs.pop("headers", {}))
+        kwargs.setdefault("timeout", 30)
+        return httpx.get(self.url(path), headers=headers, **kwargs)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(30)
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        lines = self.log.read_text().splitlines()
+        return [orjson.loads(line) for line in lines if line.startswith("{")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(database_url: str, workdir: Path, *args: str) -> Iterator[Served]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
+    env["NUMBER_ORDERS_DEMO"] = "0"
+    log = workdir / f"serve-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port), "--database-url", database_url, *args],
+            cwd=workdir,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    served = Served(process, port, log)
+    try:
+        wait_until_up(served)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_up(served: Served) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert served.process.poll() is None, served.log.read_text()
+        try:
+            if served.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
+
+
+def test_the_rate_limit_holds_across_worker_processes(database_url: str, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    with serve(database_url, tmp_path, "--workers", "2", "--rate-limit", "40") as served:
+        wait_for_a_fresh_window(25)
+        with ThreadPoolExecutor(8) as pool:  # a new connection per request
+            answers = list(pool.map(lambda _: served.get("/v2/number_orders", key), range(70)))
+        statuses = Counter(a.status_code for a in answers)
+        assert statuses == {200: 40, 429: 30}
+        assert all(a.headers["x-ratelimit-limit"] == "40" for a in answers)
+        pids = {line["pid"] for line in served.log_lines() if line["path"] == "/v2/number_orders"}
+        assert len(pids) == 2  # both processes answered, and together admitted exactly 40
+
+        samples = parse_metrics(served.get("/metrics").text)  # answered by one process
+        requests = "number_orders_http_requests_total"
+        route = 'method="GET",route="/v2/number_orders"'
+        assert samples[(requests, route + ',status="200"')] == 40
+        assert samples[(requests, route + ',status="429"')] == 30
+        assert served.stop() == 0
+
+
+def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    account_id = store.ensure_account("acme").account_id
+    store.close()
+    wrong_secret = key[:-6] + "abcdef"
+    garbage = "not-a-key-but-a-secret-all-the-same"
+    with serve(database_url, tmp_path) as served:
+        ok = served.get("/v2/number_orders", key, headers={"x-request-id": "req-1"})
+        assert ok.status_code == 200
+        assert served.get("/v2/number_orders", wrong_secret).status_code == 401
+        assert served.get("/v2/number_orders", garbage).status_code == 401
+        assert served.get(f"/v2/number_orders/{key}", key).status_code == 404
+        assert served.get(f"/v2/{wrong_secret}").status_code == 401
+        assert served.get(f"/v2/number_orders?api_key={key}", key).status_code == 200
+        assert served.stop() == 0
+    log = served.log.read_text()
+    for secret in (key, key[36:], wrong_secret, wrong_secret[36:], garbage):
+        assert secret not in log
+    lines = served.log_lines()
+    assert len(lines) == 7  # six requests and the health check that waited for the start
+    first = next(line for line in lines if line["request_id"] == "req-1")
+    assert first["method"] == "GET"
+    assert first["path"] == "/v2/number_orders"
+    assert first["route"] == "/v2/number_orders"
+    assert first["status"] == 200
+    assert first["account_id"] == account_id
+    assert first["duration_ms"] >= 0
+    assert [line["status"] for line in lines[1:]] == [200, 401, 401, 404, 401, 200]
+    assert lines[2]["account_id"] is None
+
+
+@contextmanager
+def writes_blocked(database_url: str) -> Iterator[None]:
+    """Hold the lock the rate limiter's counter write needs, so a request stays in flight."""
+    store = open_store(database_url)
+    # On SQLite a writing transaction (BEGIN IMMEDIATE) holds the one write lock.
+    with store.engine.connect().execution_options(writing=True) as conn:
+        conn.begin()
+        if not store.sqlite:
+            conn.execute(text("LOCK TABLE rate_limit_counters IN EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            conn.rollback()
+    store.close()
+
+
+def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    # A limit of 8 leases one token at a time, so every request writes the counter.
+    with serve(database_url, tmp_path, "--workers", "2", "--rate-limit", "8") as served:
+        answers: list[httpx.Response] = []
+        with writes_blocked(database_url):
+            request = threading.Thread(
+                target=lambda: answers.append(served.get("/v2/number_orders", key))
+            )
+            request.start()
+            time.sleep(1.0)  # the request is now waiting on the lock inside the server
+            assert not answers
+            served.process.send_signal(signal.SIGTERM)
+            time.sleep(1.0)
+            assert served.process.poll() is None  # still draining
+            try:  # no new requests are taken once draining
+                late = served.get("/healthz", timeout=2).status_code
+            except httpx.TransportError:
+                late = 0
+            assert late == 0
+        request.join(30)
+        assert [a.status_code for a in answers] == [200]
+        assert served.process.wait(30) == 0
+    assert "Traceback" not in served.log.read_text()

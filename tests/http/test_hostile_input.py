@@ -1,0 +1,327 @@
+"""Hostile input never makes a 5xx: each gets the contract's error envelope, on both engines.
+
+Requests go out through a raw socket, byte for byte, since httpx would refuse or repair
+many of them. Routes are taken from the served OpenAPI document, so every operation added
+to it gets the same treatment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import orjson
+import pytest
+import yaml
+
+from number_orders.config import Settings
+from number_orders.http.docs import openapi_document
+from number_orders.seeding import OrderFactory
+from number_orders.server import open_store
+from tests.conftest import ENGINES, make_database_url, new_key
+from tests.live import LiveServer
+
+MIB = 1024 * 1024
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def errors(self) -> list[dict[str, object]]:
+        parsed = orjson.loads(self.body)
+        assert set(parsed) == {"errors"}, parsed
+        problems: list[dict[str, object]] = parsed["errors"]
+        assert problems and all({"code", "title", "detail", "meta"} <= p.keys() for p in problems)
+        return problems
+
+
+@dataclass
+class Target:
+    port: int
+    key: str
+    order_id: str
+
+    def send(self, raw: bytes) -> Answer:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
+            # The server may answer and close before it has read everything.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(raw)
+            chunks = []
+            while True:
+                try:
+                    chunk = sock.recv(65536)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.decode("latin-1").lower()] = value.decode("latin-1").strip()
+        return Answer(int(lines[0].split(b" ")[1]), headers, body)
+
+    def request(
+        self,
+        target: bytes | str,
+        method: bytes = b"GET",
+        headers: bytes = b"",
+        body: bytes = b"",
+        auth: bool = True,
+    ) -> Answer:
+        if isinstance(target, str):
+            target = target.encode()
+        lines = method + b" " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if auth:
+            lines += f"Authorization: Bearer {self.key}\r\n".encode()
+        return self.send(lines + headers + b"\r\n" + body)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("hostile"))  # type: ignore[arg-type]
+    store = open_store(url)
+    key = new_key(store, "acme")
+    orders = list(OrderFactory(seed=11).orders(20))
+    store.insert_number_orders(store.ensure_account("acme").account_id, orders)
+    settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
+    with LiveServer(settings, store) as server:
+        yield Target(server.port, key, orders[0].order.id)
+    store.close()
+
+
+def operations(with_body: bool) -> list[tuple[str, str]]:
+    found = []
+    for path, item in openapi_document()["paths"].items():
+        for method, operation in item.items():
+            takes_body = "requestBody" in operation
+            if method in ("get", "post", "patch", "put", "delete") and with_body == takes_body:
+                found.append((method.upper(), path))
+    return found
+
+
+def concrete(path: str, target: Target) -> str:
+    """A path template with its parameters filled by an order that exists."""
+    return "/v2" + path.replace("{id}", target.order_id).replace(
+        "{number_order_id}", target.order_id
+    )
+
+
+def assert_refused(answer: Answer, status: int, code: str) -> None:
+    assert answer.status == status, (answer.status, answer.body[:500])
+    assert [e["code"] for e in answer.errors()] == [code] * len(answer.errors())
+    assert answer.headers["content-type"] == "application/json"
+    assert b"Traceback" not in answer.body
+
+
+# -- the query string -------------------------------------------------------------------
+
+BAD_QUERIES = [
+    "filter[status]=%zz",  # invalid percent-encoding
+    "page[size]=%",
+    "page[size]=%4",
+    "filter[customer_reference]=%C0%AF",  # overlong UTF-8
+    "filter[customer_reference]=%ED%A0%80",  # an encoded surrogate
+    "filter[customer_reference]=%FF%FE%FD",
+    "filter[customer_reference]=a%00b",  # NUL, which PostgreSQL text cannot hold
+    "filter[%00]=1",
+    "page[size]=18446744073709551616",  # 2**64
+    "page[number]=-9223372036854775809",
+    "page[number]=" + "9" * 5000,  # longer than Python converts to int by default
+    "filter[phone_numbers_count]=" + "1" * 40,
+    "page[size]=1e3",
+    "page[size]=0x10",
+    "filter[created_at][gt]=99999-01-01T00:00:00Z",
+    "filter[created_at][gt]=2024-01-01T00:00:00.0000000001Z",
+    "filter[created_at][lt]=0000-00-00",
+    "filter[requirements_met]=" + "t" * 7000,
+    "filter[status]=pending&filter[status]=pending",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_bad_query_strings_are_400(target: Target, query: str) -> None:
+    assert_refused(target.request(f"/v2/number_orders?{query}"), 400, "10015")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "' OR '1'='1",
+        "x'; DROP TABLE number_orders; --",
+        "%_%",  # LIKE wildcards: exact match only
+        "\\' UNION SELECT secret_hash FROM api_keys --",
+        "a" * 7000,  # long, but the URL stays under 8 KiB
+        "\U0001f4de",  # a valid 4-byte character
+    ],
+)
+def test_sql_looking_and_long_text_is_only_text(target: Target, value: str) -> None:
+    answer = target.request(f"/v2/number_orders?filter[customer_reference]={quote(value)}")
+    assert answer.status == 200, answer.body[:300]
+    assert orjson.loads(answer.body)["data"] == []
+    assert orjson.loads(target.request("/v2/number_orders").body)["meta"]["total_results"] == 20
+
+
+# -- sizes ------------------------------------------------------------------------------
+
+
+def test_a_twenty_kilobyte_parameter_is_414(target: Target) -> None:
+    answer = target.request("/v2/number_orders?filter[customer_reference]=" + "a" * 20_000)
+    assert_refused(answer, 414, "10015")
+
+
+def test_a_url_over_eight_kibibytes_is_414_even_without_a_key(target: Target) -> None:
+    assert_refused(target.request("/v2/" + "a" * 9000, auth=False), 414, "10015")
+    assert_refused(target.request("/healthz?" + "a" * 9000, auth=False), 414, "10015")
+
+
+def test_a_header_over_eight_kibibytes_is_431(target: Target) -> None:
+    answer = target.request("/v2/number_orders", headers=b"X-Big: " + b"a" * 9000 + b"\r\n")
+    assert_refused(answer, 431, "10015")
+
+
+def test_many_headers_each_under_the_limit_are_fine(target: Target) -> None:
+    headers = b"".join(b"X-H%d: %s\r\n" % (i, b"b" * 4000) for i in range(8))
+    assert target.request("/v2/number_orders", headers=headers).status == 200
+
+
+# -- paths and methods ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v2/number_orders%zz",
+        "/v2/number_orders/%00",
+        "/v2/number_orders/%FF%FE",
+        "/v2/number_orders/..%2F..%2Fetc%2Fpasswd",
+        "/v2/number_orders/" + "1" * 30,
+        "/v2/number_orders/%0D%0ASet-Cookie:%20x=y",
+        "/v2/%2e%2e/v2/number_orders",
+    ],
+)
+def test_odd_paths_are_404(target: Target, path: str) -> None:
+    answer = target.request(path)
+    assert_refused(answer, 404, "10005")
+    assert "set-cookie" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    "method", [b"PUT", b"DELETE", b"OPTIONS", b"TRACE", b"PROPFIND", b"PURGE", b"PATCH"]
+)
+def test_wrong_methods_are_405_with_allow(target: Target, method: bytes) -> None:
+    if method == b"PATCH" and ("PATCH", "/number_orders") in operations(True):
+        pytest.skip("PATCH is an operation here")
+    answer = target.request("/v2/number_orders", method=method)
+    assert_refused(answer, 405, "10015")
+    assert "GET" in answer.headers["allow"]
+
+
+# The HTTP parser refuses these before the application sees them (uvicorn answers 400 in
+# plain text); what matters is that they cannot reach the application or make a 5xx.
+PROTOCOL_ERRORS = [
+    b"FOO /v2/number_orders HTTP/1.1\r\nHost: x\r\n\r\n",  # a method no parser knows
+    b"GET /v2/number_orders?\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",  # raw non-ASCII
+    b"GET /v2/number\x00orders HTTP/1.1\r\nHost: x\r\n\r\n",  # raw NUL in the target
+    b"GET /v2/number_orders HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",  # NUL in a header
+    b"POST /v2/number_orders HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    b"POST /v2/number_orders HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",  # request smuggling shape
+    b"GET /v2/number_orders HTTP/9.9\r\nHost: x\r\n\r\n",
+    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS hello on plain HTTP
+]
+
+
+@pytest.mark.parametrize("raw", PROTOCOL_ERRORS, ids=lambda b: repr(b[:20]))
+def test_malformed_http_is_refused_by_the_parser(target: Target, raw: bytes) -> None:
+    answer = target.send(raw)
+    assert 400 <= answer.status < 500
+    assert b"Traceback" not in answer.body
+
+
+def test_a_body_on_a_get_is_ignored_and_a_big_one_on_a_wrong_method_is_405(
+    target: Target,
+) -> None:
+    body = b"x" * (2 * MIB)
+    headers = b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+    assert target.request("/v2/number_orders", headers=headers, body=b"{}").status == 200
+    answer = target.request("/v2/number_orders", method=b"DELETE", headers=headers, body=body)
+    assert_refused(answer, 405, "10015")
+
+
+def test_invalid_request_ids_are_replaced(target: Target) -> None:
+    answer = target.request("/healthz", headers=b"X-Request-Id: \xff\xfe\r\n", auth=False)
+    assert answer.status == 200
+    assert uuid.UUID(answer.headers["x-request-id"])
+
+
+# -- bodies, on every operation that takes one -------------------------------------------
+
+
+def body_request(target: Target, method: str, path: str, body: bytes, chunked: bool = False):  # type: ignore[no-untyped-def]
+    headers = b"Content-Type: application/json\r\n"
+    if chunked:
+        headers += b"Transfer-Encoding: chunked\r\n"
+        size = 64 * 1024
+        parts = [body[i : i + size] for i in range(0, len(body), size)]
+        body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+    else:
+        headers += b"Content-Length: %d\r\n" % len(body)
+    return target.request(concrete(path, target), method.encode(), headers, body)
+
+
+BODY_OPERATIONS = operations(with_body=True)
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_over_the_limit_is_413(
+    target: Target, method: str, path: str, chunked: bool
+) -> None:
+    body = b'{"customer_reference": "' + b"a" * (MIB + 10) + b'"}'
+    assert_refused(body_request(target, method, path, body, chunked), 413, "10015")
+
+
+HOSTILE_BODIES = [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    b'{"customer_reference": "a\\u0000b"}',
+    b'{"customer_reference": "\xff\xfe"}',
+    b'{"customer_reference": "\\ud800"}',
+    b'{"phone_numbers": [{"phone_number": "+1' + b"9" * 5000 + b'"}]}',
+    b'{"phone_numbers": 1' + b"0" * 5000 + b"}",
+    b'{"phone_numbers": 1e999999}',
+    b'{"phone_numbers": [' + b'{"phone_number": "+12025550123"},' * 20_000 + b"{}]}",
+    b'{"customer_reference": "' + b"x" * 200_000 + b'"}',
+    b"not json",
+    b"[]",
+    b"null",
+]
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)
+@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=lambda b: repr(b[:24]))
+def test_hostile_bodies_are_refused_in_the_envelope(
+    target: Target, method: str, path: str, body: bytes
+) -> None:
+    answer = body_request(target, method, path, body)
+    assert 400 <= answer.status < 500, (answer.status, answer.body[:500])
+    answer.errors()
+
+
+def test_the_served_document_is_the_one_these_tests_read(target: Target) -> None:
+    served = target.request("/v2/openapi.json", auth=False)
+    assert orjson.loads(served.body) == openapi_document()
+    assert yaml.safe_dump(openapi_document())

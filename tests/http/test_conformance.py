@@ -3,7 +3,9 @@
 Two documents: the one the server publishes (`/v2/openapi.json`) and the published seed
 spec of the list endpoint. Every check runs except positive-data acceptance (the served
 document is stricter than the seed in places the contract allows, so valid-looking
-seed data may rightly be refused). The runs are seeded, so a failure reproduces.
+seed data may rightly be refused). The seed spec describes only `GET /number_orders`, so
+against it the two checks that every other method is refused are left out too: the
+server rightly takes `POST` there. The runs are seeded, so a failure reproduces.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tests.live import LiveServer
 REPO = Path(__file__).resolve().parents[2]
 SEED_SPEC = "shared/spec/seed-list-number-orders.yaml"
 ST = Path(sys.executable).with_name("st")
-EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "200"))
 SEED = os.environ.get("NUMBER_ORDERS_FUZZ_SEED", "20261127")
 
 
@@ -52,14 +54,16 @@ def target(
     store.close()
 
 
-def schemathesis(location: str, server: LiveServer, key: str, workdir: Path) -> str:
+def schemathesis(
+    location: str, server: LiveServer, key: str, workdir: Path, excluded: tuple[str, ...] = ()
+) -> str:
     command = [
-        str(ST), "run", location,
-        "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
+        str(ST), "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
+        "run", location,
         "--url", server.base_url,
         "--header", f"Authorization: Bearer {key}",
         "--checks", "all",
-        "--exclude-checks", "positive_data_acceptance",
+        "--exclude-checks", ",".join(["positive_data_acceptance", *excluded]),
         "--max-examples", str(EXAMPLES),
         "--seed", SEED,
         "--generation-database", "none",
@@ -73,7 +77,7 @@ def schemathesis(location: str, server: LiveServer, key: str, workdir: Path) -> 
         "PYTHONPATH": str(REPO),
     }
     result = subprocess.run(
-        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=900
     )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     return result.stdout
@@ -87,7 +91,8 @@ def test_the_served_document_holds(target: tuple[LiveServer, str], tmp_path: Pat
 
 def test_the_seed_spec_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
     server, key = target
-    output = schemathesis(str(seed_spec()), server, key, tmp_path)
+    partial = ("unsupported_method", "allow_header_conformance")
+    output = schemathesis(str(seed_spec()), server, key, tmp_path, partial)
     assert "No issues found" in output
 
 

@@ -294,31 +294,48 @@ def test_a_body_over_the_limit_is_413(
     assert_refused(body_request(target, method, path, body, chunked), 413, "10015")
 
 
-HOSTILE_BODIES = [
+# Bodies that are not a JSON object at all: refused whatever the operation.
+BROKEN_BODIES = [
     b"[" * 100_000 + b"]" * 100_000,
-    b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
-    b'{"customer_reference": "a\\u0000b"}',
-    b'{"customer_reference": "\xff\xfe"}',
-    b'{"customer_reference": "\\ud800"}',
-    b'{"phone_numbers": [{"phone_number": "+1' + b"9" * 5000 + b'"}]}',
-    b'{"phone_numbers": 1' + b"0" * 5000 + b"}",
-    b'{"phone_numbers": 1e999999}',
-    b'{"phone_numbers": [' + b'{"phone_number": "+12025550123"},' * 20_000 + b"{}]}",
-    b'{"customer_reference": "' + b"x" * 200_000 + b'"}',
+    b'{"a":' * 50_000 + b"1" + b"}" * 50_000,  # nested past any parser's depth
+    b'{"customer_reference": "\xff\xfe"}',  # not UTF-8
     b"not json",
     b"[]",
     b"null",
+    b'{"a": 1e999999}',
+]
+# JSON objects with hostile values: an operation may ignore a field it does not take,
+# but never answers with a 5xx (PostgreSQL cannot store NUL or lone surrogates).
+ODD_BODIES = [
+    b'{"customer_reference": "a\\u0000b"}',
+    b'{"customer_reference": "\\ud800"}',
+    b'{"customer_reference": "\\u001b[31m"}',
+    b'{"customer_reference": "' + b"x" * 200_000 + b'"}',
+    b'{"customer_reference": 1' + b"0" * 5000 + b"}",
+    b'{"phone_numbers": [{"phone_number": "+1' + b"9" * 5000 + b'"}]}',
+    b'{"phone_numbers": [' + b'{"phone_number": "+12025550123"},' * 20_000 + b"{}]}",
+    b'{"phone_numbers": [{"phone_number": "+12025550123\\u0000"}]}',
+    b'{"regulatory_requirements": [{"requirement_id": "\\u0000", "field_value": "x"}]}',
 ]
 
 
 @pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)
-@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=lambda b: repr(b[:24]))
-def test_hostile_bodies_are_refused_in_the_envelope(
+@pytest.mark.parametrize("body", BROKEN_BODIES, ids=lambda b: repr(b[:24]))
+def test_bodies_that_are_no_json_object_are_400(
+    target: Target, method: str, path: str, body: bytes
+) -> None:
+    assert_refused(body_request(target, method, path, body), 400, "10015")
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)
+@pytest.mark.parametrize("body", ODD_BODIES, ids=lambda b: repr(b[:40]))
+def test_hostile_values_never_make_a_5xx(
     target: Target, method: str, path: str, body: bytes
 ) -> None:
     answer = body_request(target, method, path, body)
-    assert 400 <= answer.status < 500, (answer.status, answer.body[:500])
-    answer.errors()
+    assert answer.status < 500, (answer.status, answer.body[:500])
+    if answer.status >= 400:
+        answer.errors()
 
 
 def test_the_served_document_is_the_one_these_tests_read(target: Target) -> None:

@@ -36,5 +36,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINTED)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 
+## make loadtest: 64 clients for 60 s against `serve --workers 2` on loopback (not CI)
+loadtest: $(STAMP)
+	$(PY) -m bench.loadtest --clients 64 --duration 60
+
 clean:
 	rm -rf $(VENV) var $(NODE_DIR)/node_modules

@@ -47,8 +47,10 @@ def target(
     key = new_key(store, "acme")
     account = store.ensure_account("acme").account_id
     store.insert_number_orders(account, OrderFactory(seed=3).orders(120))
-    # Rate limiting stays on (the default), so its headers are checked too.
-    settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
+    # Rate limiting stays on, so its headers are checked too, with room for every run.
+    settings = Settings(
+        database_url=url, rate_limit=100_000, demo=False, run_worker=False, fulfilment_delay=0.0
+    )
     with LiveServer(settings, store) as server:
         yield server, key
     store.close()

@@ -90,7 +90,7 @@ def test_metrics_count_requests_by_route_template_and_status(
     assert samples[(requests, 'method="GET",route="unmatched",status="404"')] == 1
     assert samples[(requests, 'method="GET",route="/v2/number_orders",status="401"')] == 1
     count = "number_orders_http_request_duration_seconds_count"
-    assert samples[(count, 'method="GET",route="/v2/number_orders"')] == 4
+    assert samples[(count, 'method="GET",route="/v2/number_orders"')] == 5
     pending = sum(1 for d in details if d.order.status == "pending")
     assert samples[("number_orders_outbox_depth", "")] == pending
 

@@ -32,7 +32,9 @@ FIND_API_KEY = select(*API_KEY_COLUMNS).where(api_keys.c.key_id == bindparam("ke
 CountKey = tuple[str, bool, int]
 
 
-def order_row(account_id: str, detail: NumberOrderDetail) -> dict[str, Any]:
+def order_row(
+    account_id: str, detail: NumberOrderDetail, fulfil_at: int | None = None
+) -> dict[str, Any]:
     order = detail.order
     return {
         "account_id": account_id,
@@ -51,6 +53,7 @@ def order_row(account_id: str, detail: NumberOrderDetail) -> dict[str, Any]:
         ).decode(),
         "sub_number_orders_ids": orjson.dumps(order.sub_number_orders_ids).decode(),
         "phone_number_details": details_text(detail.numbers),
+        "fulfil_at": fulfil_at,
     }
 
 

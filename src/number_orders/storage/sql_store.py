@@ -4,26 +4,36 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from number_orders.domain.accounts import Account
+from number_orders.domain.fulfilment import has_work
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.orders import PENDING, NumberOrder, NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import queries
+from number_orders.storage import holdings, queries
 from number_orders.storage.database import is_sqlite
-from number_orders.storage.interface import ApiKeyRecord
+from number_orders.storage.interface import (
+    ApiKeyRecord,
+    Change,
+    FulfilledOrder,
+    Settle,
+    StoredOrder,
+)
 from number_orders.storage.schema import (
     accounts,
     api_keys,
+    idempotency_keys,
     number_orders,
     order_counts,
 )
@@ -43,7 +53,20 @@ _ORDER_COLUMNS = (
     number_orders.c.billing_group_id,
 )
 
+_DETAIL_COLUMNS = (
+    number_orders.c.account_id,
+    *_ORDER_COLUMNS,
+    number_orders.c.phone_number_details,
+    number_orders.c.fulfil_at,
+)
+
 _INSERT_BATCH = 5_000
+# PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
+# deadlock detected.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+_ATTEMPTS = 3
+
+T = TypeVar("T")
 
 
 class SqlStore:
@@ -202,12 +225,192 @@ class SqlStore:
         return total
 
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
-        order_rows = [queries.order_row(account_id, d) for d in batch]
+        # Loaded orders that the worker could settle join its queue, as if just created.
+        now = now_micros()
+        order_rows = [
+            queries.order_row(account_id, d, now if has_work(d.numbers) else None) for d in batch
+        ]
         counts = Counter(queries.count_key(d.order) for d in batch)
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
             queries.add_counts(conn, account_id, counts)
         return len(batch)
+
+    # -- the order lifecycle -----------------------------------------------------------
+
+    def create_number_order(
+        self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
+    ) -> PriorRequest | None:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with self.writing() as conn:
+                    if idempotency is not None:
+                        prior = _use_idempotency_key(conn, account_id, idempotency, order)
+                        if prior is not None:
+                            return prior
+                    _insert_order(conn, account_id, order)
+                return None
+            except IntegrityError:
+                # A concurrent request with the same key committed first (PostgreSQL makes
+                # the loser wait, then fail): run again to read what it stored.
+                if idempotency is None or attempt == _ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
+        with self.reading() as conn:
+            row = conn.execute(_select_order(account_id, order_id)).first()
+        return _stored_from_row(row).detail if row else None
+
+    def update_number_order(
+        self, account_id: str, order_id: str, change: Change
+    ) -> NumberOrderDetail | None:
+        def attempt() -> NumberOrderDetail | None:
+            with self.writing() as conn:
+                row = conn.execute(_select_order(account_id, order_id).with_for_update()).first()
+                if row is None:
+                    return None
+                stored = _stored_from_row(row)
+                changed = change(stored)
+                if changed is None:
+                    return stored.detail
+                _write_order(conn, account_id, stored, changed)
+                return changed.detail
+
+        return _retrying(attempt)
+
+    def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
+        def attempt() -> list[FulfilledOrder]:
+            with self.writing() as conn:
+                return [_fulfil(conn, row, now, settle) for row in conn.execute(_due(now, limit))]
+
+        return _retrying(attempt)
+
+    def next_fulfilment_at(self) -> int | None:
+        c = number_orders.c
+        with self.reading() as conn:
+            value = conn.execute(select(func.min(c.fulfil_at)).where(c.fulfil_at.is_not(None)))
+            result: int | None = value.scalar_one()
+        return result
+
+    def expire_idempotency_keys(self, before: int) -> int:
+        statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+        with self.writing() as conn:
+            return int(conn.execute(statement).rowcount)
+
+
+def _insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None:
+    detail = stored.detail
+    order = detail.order
+    conn.execute(
+        insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
+    )
+    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
+    numbers = [n.phone_number for n in detail.numbers]
+    holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
+
+
+def _use_idempotency_key(
+    conn: Connection, account_id: str, key: IdempotencyKey, stored: StoredOrder
+) -> PriorRequest | None:
+    """What the key was used for before, or None after recording it for this order.
+
+    The insert comes first in the transaction, so on PostgreSQL a concurrent twin waits
+    on the key's row before doing any other work.
+    """
+    c = idempotency_keys.c
+    row = conn.execute(
+        select(c.fingerprint, c.order_id).where(
+            c.account_id == account_id, c.idempotency_key == key.key
+        )
+    ).first()
+    if row is not None:
+        return PriorRequest(row.fingerprint, row.order_id)
+    conn.execute(
+        insert(idempotency_keys).values(
+            account_id=account_id,
+            idempotency_key=key.key,
+            fingerprint=key.fingerprint,
+            order_id=stored.detail.order.id,
+            created_at=stored.detail.order.created_at,
+        )
+    )
+    return None
+
+
+def _select_order(account_id: str, order_id: str) -> Any:
+    c = number_orders.c
+    return select(*_DETAIL_COLUMNS).where(c.account_id == account_id, c.id == order_id)
+
+
+def _due(now: int, limit: int) -> Any:
+    """Due orders no other worker holds. SKIP LOCKED lets workers share the queue on
+    PostgreSQL; SQLite renders no FOR UPDATE, and its BEGIN IMMEDIATE already admits
+    one writer at a time."""
+    c = number_orders.c
+    return (
+        select(*_DETAIL_COLUMNS)
+        .where(c.fulfil_at.is_not(None), c.fulfil_at <= now)
+        .order_by(c.fulfil_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
+    stored = _stored_from_row(row)
+    order_id = stored.detail.order.id
+    account_id: str = row.account_id
+    settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
+    for phone_number in settlement.failed:
+        holdings.release(conn, account_id, order_id, phone_number)
+    # Every number that could move has moved; the rest wait for requirements, and the
+    # update that supplies them puts the order back on the queue.
+    _write_order(conn, account_id, stored, StoredOrder(settlement.detail, None))
+    settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
+    return FulfilledOrder(account_id, settlement.detail, settled)
+
+
+def _write_order(
+    conn: Connection, account_id: str, before: StoredOrder, after: StoredOrder
+) -> None:
+    """Write the order's changing columns and keep its count exact, in the caller's
+    transaction."""
+    order = after.detail.order
+    c = number_orders.c
+    conn.execute(
+        update(number_orders)
+        .where(c.account_id == account_id, c.id == order.id)
+        .values(
+            status=order.status,
+            requirements_met=order.requirements_met,
+            customer_reference=order.customer_reference,
+            updated_at=order.updated_at,
+            phone_number_details=queries.details_text(after.detail.numbers),
+            fulfil_at=after.fulfil_at,
+        )
+    )
+    queries.move_count(
+        conn, account_id, queries.count_key(before.detail.order), queries.count_key(order)
+    )
+
+
+def _stored_from_row(row: Any) -> StoredOrder:
+    detail = NumberOrderDetail(
+        _order_from_row(row), queries.numbers_from_text(row.phone_number_details)
+    )
+    return StoredOrder(detail, row.fulfil_at)
+
+
+def _retrying(attempt: Callable[[], T]) -> T:
+    """Run a transaction again when PostgreSQL aborted it to break a deadlock."""
+    for remaining in range(_ATTEMPTS - 1, -1, -1):
+        try:
+            return attempt()
+        except DBAPIError as error:
+            if remaining == 0 or getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Insert, delete, update
+from sqlalchemy import Connection, Insert, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,14 +39,23 @@ def reserve(
 
 def take(conn: Connection, account_id: str, order_id: str, phone_number: str, now: int) -> bool:
     """Make the number this order's for good: True if it was reserved for the order or
-    free; False if another order (of any account) holds it."""
+    free; False if another order (of any account) holds it.
+
+    A number held elsewhere is only read, never locked, so settling an order that lost
+    a number waits for nobody.
+    """
     h = number_holdings.c
-    mine = conn.execute(
-        update(number_holdings)
-        .where(h.phone_number == phone_number, h.order_id == order_id, h.account_id == account_id)
-        .values(state=OWNED, updated_at=now)
-    )
-    if mine.rowcount == 1:
+    holder = conn.execute(
+        select(h.account_id, h.order_id).where(h.phone_number == phone_number)
+    ).first()
+    if holder is not None and (holder.account_id, holder.order_id) != (account_id, order_id):
+        return False
+    if holder is not None:
+        conn.execute(
+            update(number_holdings)
+            .where(h.phone_number == phone_number, h.order_id == order_id)
+            .values(state=OWNED, updated_at=now)
+        )
         return True
     # Orders loaded in bulk (seeding) reserve nothing up front; claim the number now.
     row = {

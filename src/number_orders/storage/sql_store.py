@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from typing import Any, TypeVar
 
@@ -73,6 +74,12 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
+        # SQLite admits one writer at a time and makes the others poll with growing sleeps;
+        # queueing this process's writers on a lock instead keeps the write rate steady.
+        # It orders only this process's threads: other processes still meet the file lock.
+        self._write_turn: threading.Lock | nullcontext[None] = (
+            threading.Lock() if self.sqlite else nullcontext()
+        )
 
     # -- transactions ------------------------------------------------------------------
 
@@ -89,6 +96,7 @@ class SqlStore:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         with (
+            self._write_turn,
             self._translated(),
             self.engine.connect().execution_options(writing=True) as conn,
             conn.begin(),
@@ -241,21 +249,23 @@ class SqlStore:
     def create_number_order(
         self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
     ) -> PriorRequest | None:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                with self.writing() as conn:
-                    if idempotency is not None:
-                        prior = _use_idempotency_key(conn, account_id, idempotency, order)
-                        if prior is not None:
-                            return prior
-                    _insert_order(conn, account_id, order)
-                return None
-            except IntegrityError:
-                # A concurrent request with the same key committed first (PostgreSQL makes
-                # the loser wait, then fail): run again to read what it stored.
-                if idempotency is None or attempt == _ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        def attempt() -> PriorRequest | None:
+            with self.writing() as conn:
+                if idempotency is not None:
+                    prior = _use_idempotency_key(conn, account_id, idempotency, order)
+                    if prior is not None:
+                        return prior
+                _insert_order(conn, account_id, order)
+            return None
+
+        try:
+            return _retrying(attempt)
+        except IntegrityError:
+            # A concurrent request with the same key committed first (PostgreSQL makes the
+            # loser wait on the key, then fail): run again to read what it stored.
+            if idempotency is None:
+                raise
+            return _retrying(attempt)
 
     def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
         with self.reading() as conn:
@@ -274,7 +284,11 @@ class SqlStore:
                 changed = change(stored)
                 if changed is None:
                     return stored.detail
-                _write_order(conn, account_id, stored, changed)
+                _write_order(conn, account_id, changed)
+                before, after = stored.detail.order, changed.detail.order
+                queries.move_count(
+                    conn, account_id, queries.count_key(before), queries.count_key(after)
+                )
                 return changed.detail
 
         return _retrying(attempt)
@@ -282,7 +296,12 @@ class SqlStore:
     def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
         def attempt() -> list[FulfilledOrder]:
             with self.writing() as conn:
-                return [_fulfil(conn, row, now, settle) for row in conn.execute(_due(now, limit))]
+                rows = conn.execute(_due(now, limit)).all()
+                fulfilled = [_fulfil(conn, row, now, settle) for row in rows]
+                # Counts last and in one sorted statement: see `_insert_order`.
+                for account_id, moves in _count_moves(fulfilled, rows).items():
+                    queries.add_counts(conn, account_id, moves)
+                return fulfilled
 
         return _retrying(attempt)
 
@@ -305,9 +324,10 @@ def _insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> Non
     conn.execute(
         insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
     )
-    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
     numbers = [n.phone_number for n in detail.numbers]
     holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
+    # Counts last, in every transaction, so no one waits on a count while holding others.
+    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
 
 
 def _use_idempotency_key(
@@ -358,6 +378,7 @@ def _due(now: int, limit: int) -> Any:
 
 
 def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
+    """Settle one claimed order; its count moves are the caller's (`_count_moves`)."""
     stored = _stored_from_row(row)
     order_id = stored.detail.order.id
     account_id: str = row.account_id
@@ -366,16 +387,25 @@ def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOr
         holdings.release(conn, account_id, order_id, phone_number)
     # Every number that could move has moved; the rest wait for requirements, and the
     # update that supplies them puts the order back on the queue.
-    _write_order(conn, account_id, stored, StoredOrder(settlement.detail, None))
+    _write_order(conn, account_id, StoredOrder(settlement.detail, None))
     settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
     return FulfilledOrder(account_id, settlement.detail, settled)
 
 
-def _write_order(
-    conn: Connection, account_id: str, before: StoredOrder, after: StoredOrder
-) -> None:
-    """Write the order's changing columns and keep its count exact, in the caller's
-    transaction."""
+def _count_moves(
+    fulfilled: list[FulfilledOrder], rows: Sequence[Any]
+) -> dict[str, Counter[queries.CountKey]]:
+    moves: dict[str, Counter[queries.CountKey]] = {}
+    for done, row in zip(fulfilled, rows, strict=True):
+        before = queries.count_key(_order_from_row(row))
+        after = queries.count_key(done.detail.order)
+        if before != after:
+            moves.setdefault(done.account_id, Counter()).update({before: -1, after: 1})
+    return moves
+
+
+def _write_order(conn: Connection, account_id: str, after: StoredOrder) -> None:
+    """Write the order's changing columns (counts are the caller's)."""
     order = after.detail.order
     c = number_orders.c
     conn.execute(
@@ -389,9 +419,6 @@ def _write_order(
             phone_number_details=queries.details_text(after.detail.numbers),
             fulfil_at=after.fulfil_at,
         )
-    )
-    queries.move_count(
-        conn, account_id, queries.count_key(before.detail.order), queries.count_key(order)
     )
 
 

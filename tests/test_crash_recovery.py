@@ -18,7 +18,7 @@ from tests.orders import assert_counts_exact, number, order_body, wait_until
 from tests.processes import ServeProcess
 
 CLIENTS = 8
-ANSWERED_BEFORE_KILL = 60
+ANSWERED_BEFORE_KILL = 40
 
 
 def test_sigkill_during_creates_loses_no_answered_order(store: SqlStore, database_url: str) -> None:

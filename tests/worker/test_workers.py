@@ -27,7 +27,7 @@ from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 from tests.orders import assert_counts_exact, number, order_body, wait_until
 
-BURST = 240
+BURST = 160
 WORKERS = 4
 
 

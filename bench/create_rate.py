@@ -45,6 +45,21 @@ def free_port() -> int:
         return port
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used by a process and its children (Linux /proc), to compare runs on a
+    busy machine: orders per CPU-second does not depend on what else runs."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     args = [str(COMMAND), "serve", "--port", str(port), "--rate-limit", "0"]
     args += ["--workers", str(workers), "--database-url", url]
@@ -81,7 +96,7 @@ async def lister(client: httpx.AsyncClient, until: float, out: dict) -> None:  #
         out["lists" if response.status_code == 200 else "errors"] += 1
 
 
-async def run(args: argparse.Namespace, base_url: str, key: str) -> dict:  # type: ignore[type-arg]
+async def run(args: argparse.Namespace, base_url: str, key: str, pid: int) -> dict:  # type: ignore[type-arg]
     headers = {"Authorization": f"Bearer {key}"}
     limits = httpx.Limits(max_connections=args.creators + args.listers)
     async with httpx.AsyncClient(
@@ -92,9 +107,10 @@ async def run(args: argparse.Namespace, base_url: str, key: str) -> dict:  # typ
         until = time.monotonic() + args.seconds
         tasks = [creator(client, until, args.numbers, out) for _ in range(args.creators)]
         tasks += [lister(client, until, out) for _ in range(args.listers)]
-        started = time.monotonic()
+        started, cpu = time.monotonic(), cpu_seconds(pid)
         await asyncio.gather(*tasks)
         out["elapsed"] = time.monotonic() - started
+        out["server_cpu"] = cpu_seconds(pid) - cpu
         return out
 
 
@@ -118,7 +134,7 @@ def main() -> int:
     port = free_port()
     server = start_server(url, port, args.server_workers)
     try:
-        out = asyncio.run(run(args, f"http://127.0.0.1:{port}/v2", key))
+        out = asyncio.run(run(args, f"http://127.0.0.1:{port}/v2", key, server.pid))
     finally:
         server.terminate()
         server.wait(20)
@@ -131,6 +147,11 @@ def main() -> int:
     )
     print(
         f"lists beside them: {out['lists'] / out['elapsed']:.0f} requests/s ({args.listers} listers)"
+    )
+    requests = out["created"] + out["lists"]
+    print(
+        f"server CPU: {out['server_cpu']:.1f} s, {out['server_cpu'] / max(requests, 1) * 1000:.2f} ms "
+        f"per request; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(
         f"create latency: p50 {statistics.median(latency) * 1000:.1f} ms, "

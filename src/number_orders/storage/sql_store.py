@@ -5,12 +5,10 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,10 +17,10 @@ from number_orders.domain.accounts import Account
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import PENDING, NumberOrder, NumberOrderDetail
+from number_orders.domain.orders import NumberOrder, NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import holdings, queries
+from number_orders.storage import lifecycle, queries
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import (
     ApiKeyRecord,
@@ -39,35 +37,7 @@ from number_orders.storage.schema import (
     order_counts,
 )
 
-_ORDER_COLUMNS = (
-    number_orders.c.id,
-    number_orders.c.status,
-    number_orders.c.requirements_met,
-    number_orders.c.phone_numbers_count,
-    number_orders.c.created_at,
-    number_orders.c.updated_at,
-    number_orders.c.phone_numbers,
-    number_orders.c.sub_number_orders_ids,
-    number_orders.c.customer_reference,
-    number_orders.c.connection_id,
-    number_orders.c.messaging_profile_id,
-    number_orders.c.billing_group_id,
-)
-
-_DETAIL_COLUMNS = (
-    number_orders.c.account_id,
-    *_ORDER_COLUMNS,
-    number_orders.c.phone_number_details,
-    number_orders.c.fulfil_at,
-)
-
 _INSERT_BATCH = 5_000
-# PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
-# deadlock detected.
-_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
-_ATTEMPTS = 3
-
-T = TypeVar("T")
 
 
 class SqlStore:
@@ -200,13 +170,13 @@ class SqlStore:
             if query.offset >= total:
                 return [], total
             statement = (
-                select(*_ORDER_COLUMNS)
+                select(*queries.ORDER_COLUMNS)
                 .where(*_filters(account_id, query))
                 .order_by(number_orders.c.created_at.desc(), number_orders.c.id.desc())
                 .limit(query.page_size)
                 .offset(query.offset)
             )
-            return [_order_from_row(row) for row in conn.execute(statement)], total
+            return [queries.order_from_row(row) for row in conn.execute(statement)], total
 
     def _count(self, conn: Connection, account_id: str, query: ListQuery) -> int:
         if queries.countable_from_rollup(query):
@@ -252,58 +222,60 @@ class SqlStore:
         def attempt() -> PriorRequest | None:
             with self.writing() as conn:
                 if idempotency is not None:
-                    prior = _use_idempotency_key(conn, account_id, idempotency, order)
+                    prior = lifecycle.use_idempotency_key(conn, account_id, idempotency, order)
                     if prior is not None:
                         return prior
-                _insert_order(conn, account_id, order)
+                lifecycle.insert_order(conn, account_id, order)
             return None
 
         try:
-            return _retrying(attempt)
+            return lifecycle.retrying(attempt)
         except IntegrityError:
             # A concurrent request with the same key committed first (PostgreSQL makes the
             # loser wait on the key, then fail): run again to read what it stored.
             if idempotency is None:
                 raise
-            return _retrying(attempt)
+            return lifecycle.retrying(attempt)
 
     def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
         with self.reading() as conn:
-            row = conn.execute(_select_order(account_id, order_id)).first()
-        return _stored_from_row(row).detail if row else None
+            row = conn.execute(lifecycle.select_order(account_id, order_id)).first()
+        return lifecycle.stored_from_row(row).detail if row else None
 
     def update_number_order(
         self, account_id: str, order_id: str, change: Change
     ) -> NumberOrderDetail | None:
         def attempt() -> NumberOrderDetail | None:
             with self.writing() as conn:
-                row = conn.execute(_select_order(account_id, order_id).with_for_update()).first()
+                row = conn.execute(
+                    lifecycle.select_order(account_id, order_id).with_for_update()
+                ).first()
                 if row is None:
                     return None
-                stored = _stored_from_row(row)
+                stored = lifecycle.stored_from_row(row)
                 changed = change(stored)
                 if changed is None:
                     return stored.detail
-                _write_order(conn, account_id, changed)
+                lifecycle.write_order(conn, account_id, changed)
                 before, after = stored.detail.order, changed.detail.order
                 queries.move_count(
                     conn, account_id, queries.count_key(before), queries.count_key(after)
                 )
                 return changed.detail
 
-        return _retrying(attempt)
+        return lifecycle.retrying(attempt)
 
     def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
         def attempt() -> list[FulfilledOrder]:
             with self.writing() as conn:
-                rows = conn.execute(_due(now, limit)).all()
-                fulfilled = [_fulfil(conn, row, now, settle) for row in rows]
+                rows = conn.execute(lifecycle.due(now, limit)).all()
+                fulfilled = [lifecycle.fulfil(conn, row, now, settle) for row in rows]
                 # Counts last and in one sorted statement: see `_insert_order`.
-                for account_id, moves in _count_moves(fulfilled, rows).items():
+                for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
                     queries.add_counts(conn, account_id, moves)
                 return fulfilled
 
-        return _retrying(attempt)
+        return lifecycle.retrying(attempt)
 
     def next_fulfilment_at(self) -> int | None:
         c = number_orders.c
@@ -316,128 +288,6 @@ class SqlStore:
         statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
         with self.writing() as conn:
             return int(conn.execute(statement).rowcount)
-
-
-def _insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None:
-    detail = stored.detail
-    order = detail.order
-    conn.execute(
-        insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
-    )
-    numbers = [n.phone_number for n in detail.numbers]
-    holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
-    # Counts last, in every transaction, so no one waits on a count while holding others.
-    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
-
-
-def _use_idempotency_key(
-    conn: Connection, account_id: str, key: IdempotencyKey, stored: StoredOrder
-) -> PriorRequest | None:
-    """What the key was used for before, or None after recording it for this order.
-
-    The insert comes first in the transaction, so on PostgreSQL a concurrent twin waits
-    on the key's row before doing any other work.
-    """
-    c = idempotency_keys.c
-    row = conn.execute(
-        select(c.fingerprint, c.order_id).where(
-            c.account_id == account_id, c.idempotency_key == key.key
-        )
-    ).first()
-    if row is not None:
-        return PriorRequest(row.fingerprint, row.order_id)
-    conn.execute(
-        insert(idempotency_keys).values(
-            account_id=account_id,
-            idempotency_key=key.key,
-            fingerprint=key.fingerprint,
-            order_id=stored.detail.order.id,
-            created_at=stored.detail.order.created_at,
-        )
-    )
-    return None
-
-
-def _select_order(account_id: str, order_id: str) -> Any:
-    c = number_orders.c
-    return select(*_DETAIL_COLUMNS).where(c.account_id == account_id, c.id == order_id)
-
-
-def _due(now: int, limit: int) -> Any:
-    """Due orders no other worker holds. SKIP LOCKED lets workers share the queue on
-    PostgreSQL; SQLite renders no FOR UPDATE, and its BEGIN IMMEDIATE already admits
-    one writer at a time."""
-    c = number_orders.c
-    return (
-        select(*_DETAIL_COLUMNS)
-        .where(c.fulfil_at.is_not(None), c.fulfil_at <= now)
-        .order_by(c.fulfil_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-
-
-def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
-    """Settle one claimed order; its count moves are the caller's (`_count_moves`)."""
-    stored = _stored_from_row(row)
-    order_id = stored.detail.order.id
-    account_id: str = row.account_id
-    settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
-    for phone_number in settlement.failed:
-        holdings.release(conn, account_id, order_id, phone_number)
-    # Every number that could move has moved; the rest wait for requirements, and the
-    # update that supplies them puts the order back on the queue.
-    _write_order(conn, account_id, StoredOrder(settlement.detail, None))
-    settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
-    return FulfilledOrder(account_id, settlement.detail, settled)
-
-
-def _count_moves(
-    fulfilled: list[FulfilledOrder], rows: Sequence[Any]
-) -> dict[str, Counter[queries.CountKey]]:
-    moves: dict[str, Counter[queries.CountKey]] = {}
-    for done, row in zip(fulfilled, rows, strict=True):
-        before = queries.count_key(_order_from_row(row))
-        after = queries.count_key(done.detail.order)
-        if before != after:
-            moves.setdefault(done.account_id, Counter()).update({before: -1, after: 1})
-    return moves
-
-
-def _write_order(conn: Connection, account_id: str, after: StoredOrder) -> None:
-    """Write the order's changing columns (counts are the caller's)."""
-    order = after.detail.order
-    c = number_orders.c
-    conn.execute(
-        update(number_orders)
-        .where(c.account_id == account_id, c.id == order.id)
-        .values(
-            status=order.status,
-            requirements_met=order.requirements_met,
-            customer_reference=order.customer_reference,
-            updated_at=order.updated_at,
-            phone_number_details=queries.details_text(after.detail.numbers),
-            fulfil_at=after.fulfil_at,
-        )
-    )
-
-
-def _stored_from_row(row: Any) -> StoredOrder:
-    detail = NumberOrderDetail(
-        _order_from_row(row), queries.numbers_from_text(row.phone_number_details)
-    )
-    return StoredOrder(detail, row.fulfil_at)
-
-
-def _retrying(attempt: Callable[[], T]) -> T:
-    """Run a transaction again when PostgreSQL aborted it to break a deadlock."""
-    for remaining in range(_ATTEMPTS - 1, -1, -1):
-        try:
-            return attempt()
-        except DBAPIError as error:
-            if remaining == 0 or getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
@@ -456,23 +306,6 @@ def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
     if query.requirements_met is not None:
         clauses.append(c.requirements_met == query.requirements_met)
     return clauses
-
-
-def _order_from_row(row: Any) -> NumberOrder:
-    return NumberOrder(
-        id=row.id,
-        status=row.status,
-        requirements_met=bool(row.requirements_met),
-        phone_numbers_count=row.phone_numbers_count,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        phone_numbers=[(n["id"], n["phone_number"]) for n in orjson.loads(row.phone_numbers)],
-        sub_number_orders_ids=orjson.loads(row.sub_number_orders_ids),
-        customer_reference=row.customer_reference,
-        connection_id=row.connection_id,
-        messaging_profile_id=row.messaging_profile_id,
-        billing_group_id=row.billing_group_id,
-    )
 
 
 def _is_connection_error(error: DBAPIError) -> bool:

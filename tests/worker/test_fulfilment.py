@@ -4,10 +4,12 @@ on both engines. The test numbers force each path (README, "Test numbers")."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from number_orders.config import Settings
 from number_orders.storage.sql_store import SqlStore
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer
@@ -143,3 +145,18 @@ def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
                 )
     assert all(sorted(s) == ["failure", "success"] for s in outcome.values()), outcome
     assert_counts_exact(store)
+
+
+def test_configured_requirements_decide_what_waits(settings: Settings, store: SqlStore) -> None:
+    # As NUMBER_ORDERS_REQUIREMENTS="US=textual,*=" would configure it.
+    configured = replace(settings, requirements="US=textual,*=")
+    with (
+        LiveServer(configured, store) as server,
+        client_for(server, new_key(store, "acme")) as client,
+    ):
+        abroad = settled(client, create(client, number("GB"))["id"])
+        assert abroad["status"] == "success"
+        assert abroad["phone_numbers"][0]["regulatory_requirements"] == []
+        home = quiet(client, create(client, number())["id"])
+        (requirement,) = home["phone_numbers"][0]["regulatory_requirements"]
+        assert requirement["field_type"] == "textual" and home["status"] == "pending"

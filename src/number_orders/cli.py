@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -14,10 +16,11 @@ from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
 from number_orders.seeding import OrderFactory
-from number_orders.server import open_store, serve
+from number_orders.server import build_service, configure_logging, open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -28,7 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+    try:
+        settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+    except ValueError as error:
+        print(f"invalid configuration: {error}", file=sys.stderr)
+        return 2
     result: int = args.run(args, settings)
     return result
 
@@ -49,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--body-limit", type=int, help="largest request body in bytes (default 1 MiB)"
     )
+    serve_cmd.add_argument(
+        "--fulfilment-delay",
+        type=float,
+        metavar="SECONDS",
+        help="how long an order waits before the worker settles it (default 1)",
+    )
+    serve_cmd.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not settle orders in the server processes (run `worker` instead)",
+    )
+
+    worker_cmd = _command(commands, "worker", _worker, "settle orders (beside other workers)")
+    worker_cmd.add_argument("--threads", type=int, default=1, help="worker threads (default 1)")
 
     _command(commands, "migrate", _migrate, "bring the schema up to date")
 
@@ -81,12 +102,17 @@ def _command(
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.fulfilment_delay is not None and args.fulfilment_delay < 0:
+        print("--fulfilment-delay must be zero or more seconds", file=sys.stderr)
+        return 2
     settings = settings.with_changes(
         host=args.host,
         port=args.port,
         workers=args.workers,
         rate_limit=args.rate_limit,
         body_limit=args.body_limit,
+        fulfilment_delay=args.fulfilment_delay,
+        run_worker=False if args.no_worker else None,
     )
     store = open_store(settings.database_url)
     try:
@@ -94,6 +120,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     serve(settings)
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    if args.threads < 1:
+        print("--threads must be 1 or more", file=sys.stderr)
+        return 2
+    configure_logging()
+    store = open_store(settings.database_url)
+    service = build_service(settings, store)
+    threads = WorkerThreads([FulfilmentWorker(service) for _ in range(args.threads)])
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    threads.start()
+    print(f"fulfilment worker running with {args.threads} thread(s); Ctrl-C stops it", flush=True)
+    stopped.wait()
+    threads.stop()
+    store.close()
     return 0
 
 

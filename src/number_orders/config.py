@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from number_orders.domain.regulatory import RequirementRules
 from number_orders.storage.database import default_url
 
 DEFAULT_RATE_LIMIT = 6_000  # requests per minute per key, as the contract sets
@@ -23,6 +24,8 @@ class Settings:
     fulfilment_delay: float = 1.0
     run_worker: bool = True
     demo: bool = True
+    # Regulatory requirements per country, `RequirementRules.parse` format; "" = defaults.
+    requirements: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -30,6 +33,8 @@ class Settings:
             raw = environ.get(f"NUMBER_ORDERS_{name}")
             return default if raw in (None, "") else kind(raw)
 
+        requirements = get("REQUIREMENTS", "")
+        RequirementRules.parse(requirements)  # a bad rule stops the start, with its reason
         return cls(
             database_url=get("DATABASE_URL", default_url()),
             host=get("HOST", "127.0.0.1"),
@@ -40,7 +45,12 @@ class Settings:
             fulfilment_delay=get("FULFILMENT_DELAY", 1.0, float),
             run_worker=get("RUN_WORKER", "1") not in ("0", "false", "no"),
             demo=get("DEMO", "1") not in ("0", "false", "no"),
+            requirements=requirements,
         )
+
+    @property
+    def requirement_rules(self) -> RequirementRules:
+        return RequirementRules.parse(self.requirements)
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -57,4 +67,5 @@ class Settings:
             "NUMBER_ORDERS_FULFILMENT_DELAY": str(self.fulfilment_delay),
             "NUMBER_ORDERS_RUN_WORKER": "1" if self.run_worker else "0",
             "NUMBER_ORDERS_DEMO": "1" if self.demo else "0",
+            "NUMBER_ORDERS_REQUIREMENTS": self.requirements,
         }

@@ -22,6 +22,7 @@ from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 
 
 def open_store(database_url: str) -> SqlStore:
@@ -35,16 +36,32 @@ def open_store(database_url: str) -> SqlStore:
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
+def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
+    return NumberOrdersService(
+        store, rules=settings.requirement_rules, fulfilment_delay=settings.fulfilment_delay
+    )
+
+
 def build_app(
     settings: Settings, store: SqlStore | None = None, metrics_dir: str | None = None
 ) -> RequestGuard:
     store = store or open_store(settings.database_url)
-    service = NumberOrdersService(store)
+    service = build_service(settings, store)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        yield
-        store.close()
+        # The worker runs beside the API in every server process unless turned off;
+        # workers share the queue through the database, so more processes are safe.
+        workers = None
+        if settings.run_worker:
+            workers = WorkerThreads([FulfilmentWorker(service)]).start()
+            service.fulfilment_due = workers.wake
+        try:
+            yield
+        finally:
+            if workers is not None:
+                workers.stop()
+            store.close()
 
     return create_app(settings, service, metrics_dir, lifespan=lifespan)
 

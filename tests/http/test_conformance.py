@@ -27,7 +27,9 @@ from tests.live import LiveServer
 REPO = Path(__file__).resolve().parents[2]
 SEED_SPEC = "shared/spec/seed-list-number-orders.yaml"
 ST = Path(sys.executable).with_name("st")
-EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "200"))
+# Hypothesis examples per operation and phase; with the coverage phase's own cases that
+# makes a few hundred requests per operation.
+EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "100"))
 SEED = os.environ.get("NUMBER_ORDERS_FUZZ_SEED", "20261127")
 
 
@@ -57,7 +59,12 @@ def target(
 
 
 def schemathesis(
-    location: str, server: LiveServer, key: str, workdir: Path, excluded: tuple[str, ...] = ()
+    location: str,
+    server: LiveServer,
+    key: str,
+    workdir: Path,
+    excluded: tuple[str, ...] = (),
+    examples: int = EXAMPLES,
 ) -> str:
     command = [
         str(ST), "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
@@ -66,7 +73,7 @@ def schemathesis(
         "--header", f"Authorization: Bearer {key}",
         "--checks", "all",
         "--exclude-checks", ",".join(["positive_data_acceptance", *excluded]),
-        "--max-examples", str(EXAMPLES),
+        "--max-examples", str(examples),
         "--seed", SEED,
         "--generation-database", "none",
         "--request-timeout", "10",
@@ -82,20 +89,23 @@ def schemathesis(
         command, cwd=workdir, env=env, capture_output=True, text=True, timeout=900
     )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    summary = result.stdout.rstrip().splitlines()[-1]
+    # Warnings (e.g. that random phone numbers are mostly refused) are not failures.
+    assert "failure" not in summary and "error" not in summary, result.stdout[-20000:]
     return result.stdout
 
 
 def test_the_served_document_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
     server, key = target
     output = schemathesis(server.base_url + "/openapi.json", server, key, tmp_path)
-    assert "No issues found" in output
+    assert "generated" in output
 
 
 def test_the_seed_spec_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
     server, key = target
     partial = ("unsupported_method", "allow_header_conformance")
-    output = schemathesis(str(seed_spec()), server, key, tmp_path, partial)
-    assert "No issues found" in output
+    output = schemathesis(str(seed_spec()), server, key, tmp_path, partial, 2 * EXAMPLES)
+    assert "generated" in output
 
 
 def test_the_seed_spec_is_found_beside_the_repository_or_vendored() -> None:

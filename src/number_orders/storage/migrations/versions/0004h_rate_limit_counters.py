@@ -1,14 +1,14 @@
 """rate limit counters
 
 Revision ID: 0004h
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004h"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """`number-orders serve` as operators run it, in its own processes, on both engines: the
 rate limit holds across worker processes, metrics add up across them, log lines name no
-key, and SIGTERM lets in-flight requests finish before a clean exit."""
+key, `--body-limit` applies, and SIGTERM lets in-flight requests finish before a clean exit."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path
     store.close()
     wrong_secret = key[:-6] + "abcdef"
     garbage = "not-a-key-but-a-secret-all-the-same"
-    with serve(database_url, tmp_path) as served:
+    with serve(database_url, tmp_path, "--body-limit", "2000") as served:
         ok = served.get("/v2/number_orders", key, headers={"x-request-id": "req-1"})
         assert ok.status_code == 200
         assert served.get("/v2/number_orders", wrong_secret).status_code == 401
@@ -138,12 +138,19 @@ def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path
         assert served.get(f"/v2/number_orders/{key}", key).status_code == 404
         assert served.get(f"/v2/{wrong_secret}").status_code == 401
         assert served.get(f"/v2/number_orders?api_key={key}", key).status_code == 200
+        big = httpx.post(
+            served.url("/v2/number_orders"),
+            headers={"Authorization": f"Bearer {key}"},
+            json={"customer_reference": "x" * 2000},
+        )
+        assert big.status_code == 413  # --body-limit 2000
+        assert big.json()["errors"][0]["code"] == "10015"
         assert served.stop() == 0
     log = served.log.read_text()
     for secret in (key, key[36:], wrong_secret, wrong_secret[36:], garbage):
         assert secret not in log
     lines = served.log_lines()
-    assert len(lines) == 7  # six requests and the health check that waited for the start
+    assert len(lines) == 8  # seven requests and the health check that waited for the start
     first = next(line for line in lines if line["request_id"] == "req-1")
     assert first["method"] == "GET"
     assert first["path"] == "/v2/number_orders"
@@ -151,7 +158,7 @@ def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path
     assert first["status"] == 200
     assert first["account_id"] == account_id
     assert first["duration_ms"] >= 0
-    assert [line["status"] for line in lines[1:]] == [200, 401, 401, 404, 401, 200]
+    assert [line["status"] for line in lines[1:]] == [200, 401, 401, 404, 401, 200, 413]
     assert lines[2]["account_id"] is None
 
 

@@ -90,6 +90,7 @@ def schemathesis(
     )
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
     summary = result.stdout.rstrip().splitlines()[-1]
+    print(location, *(line for line in result.stdout.splitlines() if "generated" in line))
     # Warnings (e.g. that random phone numbers are mostly refused) are not failures.
     assert "failure" not in summary and "error" not in summary, result.stdout[-20000:]
     return result.stdout

@@ -20,6 +20,16 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
 
+# How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "access_log": False,
+    "server_header": False,
+    "log_level": "warning",
+    "timeout_graceful_shutdown": 10,
+}
+
 
 def open_store(database_url: str) -> SqlStore:
     """A store whose schema is up to date."""
@@ -64,10 +74,5 @@ def serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        server_header=False,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
+        **UVICORN_OPTIONS,
     )

@@ -6,15 +6,14 @@ from dataclasses import dataclass
 
 from number_orders import errors
 from number_orders.domain.accounts import Account, new_api_key, secret_matches, split_api_key
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder
+from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.timestamps import now_micros
 from number_orders.storage import ApiKeyRecord, Store
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    orders: list[NumberOrder]
+    orders: list[ListedOrder]
     total_results: int
     query: ListQuery
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from orjson import Fragment
 
+from number_orders.domain.listing import ListedOrder
 from number_orders.domain.orders import NumberOrder, NumberOrderDetail, OrderedNumber
 from number_orders.domain.timestamps import format_micros
 from number_orders.errors import DOCS_URL, ApiError, Problem
@@ -65,10 +67,34 @@ def detail_json(detail: NumberOrderDetail) -> dict[str, Any]:
     return body
 
 
+def listed_json(order: ListedOrder) -> dict[str, Any]:
+    """`order_json` for a listed order; its stored JSON lists are embedded as they are."""
+    body: dict[str, Any] = {
+        "id": order.id,
+        "record_type": "number_order",
+        "phone_numbers_count": order.phone_numbers_count,
+        "phone_numbers": Fragment(order.phone_numbers_json),
+        "sub_number_orders_ids": Fragment(order.sub_number_orders_ids_json),
+        "status": order.status,
+        "requirements_met": order.requirements_met,
+        "created_at": format_micros(order.created_at),
+        "updated_at": format_micros(order.updated_at),
+    }
+    if order.customer_reference is not None:
+        body["customer_reference"] = order.customer_reference
+    if order.connection_id is not None:
+        body["connection_id"] = order.connection_id
+    if order.messaging_profile_id is not None:
+        body["messaging_profile_id"] = order.messaging_profile_id
+    if order.billing_group_id is not None:
+        body["billing_group_id"] = order.billing_group_id
+    return body
+
+
 def page_bytes(page: Page) -> bytes:
     return orjson.dumps(
         {
-            "data": [order_json(o) for o in page.orders],
+            "data": [listed_json(o) for o in page.orders],
             "meta": {
                 "page_number": page.query.page_number,
                 "page_size": page.query.page_size,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from number_orders.domain.accounts import Account
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,6 @@ class Store(Protocol):
 
     def list_number_orders(
         self, account_id: str, query: ListQuery
-    ) -> tuple[list[NumberOrder], int]: ...
+    ) -> tuple[list[ListedOrder], int]: ...
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...

@@ -1,4 +1,4 @@
-"""Row shapes and the count rollup shared by the store's reads and writes."""
+"""Row shapes and the count tallies shared by the store's reads and writes."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ from collections import Counter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.elements import ColumnElement
 
-from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import (
     NumberOrder,
     NumberOrderDetail,
     OrderedNumber,
     RegulatoryRequirement,
 )
-from number_orders.storage.schema import api_keys, order_counts
+from number_orders.storage import periods
+from number_orders.storage.schema import (
+    api_keys,
+    order_counts,
+    order_period_counts,
+    order_reference_counts,
+)
 
 API_KEY_COLUMNS = (
     api_keys.c.key_id,
@@ -29,7 +33,8 @@ API_KEY_COLUMNS = (
 )
 FIND_API_KEY = select(*API_KEY_COLUMNS).where(api_keys.c.key_id == bindparam("key_id"))
 
-CountKey = tuple[str, bool, int]
+# (status, requirements_met, phone_numbers_count, customer_reference, day of created_at)
+CountKey = tuple[str, bool, int, str | None, int]
 
 
 def order_row(account_id: str, detail: NumberOrderDetail) -> dict[str, Any]:
@@ -92,54 +97,71 @@ def numbers_from_text(text: str) -> list[OrderedNumber]:
 
 
 def count_key(order: NumberOrder) -> CountKey:
-    return (order.status, order.requirements_met, order.phone_numbers_count)
-
-
-def countable_from_rollup(query: ListQuery) -> bool:
-    """The rollup holds every filter except the free-text and range ones."""
+    """Everything the tallies group by: the filters with few values, the reference, the day."""
     return (
-        query.customer_reference is None
-        and query.created_after is None
-        and query.created_before is None
+        order.status,
+        order.requirements_met,
+        order.phone_numbers_count,
+        order.customer_reference,
+        periods.period_start(order.created_at, 1),
     )
-
-
-def rollup_filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
-    c = order_counts.c
-    clauses: list[ColumnElement[bool]] = [c.account_id == account_id]
-    if query.status is not None:
-        clauses.append(c.status == query.status)
-    if query.phone_numbers_count is not None:
-        clauses.append(c.phone_numbers_count == query.phone_numbers_count)
-    if query.requirements_met is not None:
-        clauses.append(c.requirements_met == query.requirements_met)
-    return clauses
 
 
 def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> None:
-    """Apply count changes inside the caller's transaction (an upsert per combination)."""
-    rows = [
-        {
-            "account_id": account_id,
-            "status": status,
-            "requirements_met": met,
-            "phone_numbers_count": count,
-            "n": delta,
-        }
-        for (status, met, count), delta in sorted(deltas.items())
-        if delta
-    ]
-    if not rows:
-        return
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = dialect_insert(order_counts)
-    statement = statement.on_conflict_do_update(
-        index_elements=["account_id", "status", "requirements_met", "phone_numbers_count"],
-        set_={"n": order_counts.c.n + statement.excluded.n},
-    )
-    conn.execute(statement, rows)
+    """Apply count changes inside the caller's transaction: every writer of orders calls
+    this (or `move_count`) in the transaction that writes them, so every tally stays exact.
+    Upserts go table by table in key order, so concurrent writers cannot deadlock.
+    """
+    for table, keys, rows in tally_rows(account_id, deltas):
+        _upsert(conn, table, keys, rows)
 
 
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:
     if before != after:
         add_counts(conn, account_id, Counter({before: -1, after: 1}))
+
+
+def tally_rows(
+    account_id: str, deltas: Counter[CountKey]
+) -> list[tuple[Table, tuple[str, ...], list[dict[str, Any]]]]:
+    totals: Counter[tuple[str, bool, int]] = Counter()
+    by_reference: Counter[tuple[str, str, bool, int]] = Counter()
+    by_period: Counter[tuple[int, int, str, bool, int]] = Counter()
+    for (status, met, count, reference, day), delta in deltas.items():
+        totals[status, met, count] += delta
+        if reference is not None:
+            by_reference[reference, status, met, count] += delta
+        for days in periods.WIDTHS:
+            by_period[days, periods.period_start(day, days), status, met, count] += delta
+    return [
+        (order_counts, _TOTAL_KEYS, _rows(account_id, _TOTAL_KEYS, totals)),
+        (order_reference_counts, _REFERENCE_KEYS, _rows(account_id, _REFERENCE_KEYS, by_reference)),
+        (order_period_counts, _PERIOD_KEYS, _rows(account_id, _PERIOD_KEYS, by_period)),
+    ]
+
+
+_TOTAL_KEYS = ("status", "requirements_met", "phone_numbers_count")
+_REFERENCE_KEYS = ("customer_reference", *_TOTAL_KEYS)
+_PERIOD_KEYS = ("period_days", "period_start", *_TOTAL_KEYS)
+
+
+def _rows(account_id: str, names: tuple[str, ...], counts: Counter[Any]) -> list[dict[str, Any]]:
+    return [
+        {"account_id": account_id, **dict(zip(names, key, strict=True)), "n": n}
+        for key, n in sorted(counts.items())
+        if n
+    ]
+
+
+def _upsert(
+    conn: Connection, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    if not rows:
+        return
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["account_id", *keys],
+        set_={"n": table.c.n + statement.excluded.n},
+    )
+    conn.execute(statement, rows)

@@ -67,9 +67,17 @@ number_orders = Table(
 )
 
 # Each list filter has an index that also yields rows newest first, so a page is an
-# index range scan that stops after `page_size` rows.
+# index range scan that stops after `page_size` rows. The unfiltered one also carries the
+# low-cardinality filter columns, so counting or skipping rows inside a time range (the
+# edges of a tallied range, a deep-page seek) reads the index alone.
 Index(
-    "ix_orders_recent", number_orders.c.account_id, number_orders.c.created_at, number_orders.c.id
+    "ix_orders_recent",
+    number_orders.c.account_id,
+    number_orders.c.created_at,
+    number_orders.c.id,
+    number_orders.c.status,
+    number_orders.c.requirements_met,
+    number_orders.c.phone_numbers_count,
 )
 for _column in ("status", "customer_reference", "requirements_met", "phone_numbers_count"):
     Index(
@@ -91,4 +99,44 @@ order_counts = Table(
     Column("phone_numbers_count", Integer, nullable=False),
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "status", "requirements_met", "phone_numbers_count"),
+)
+
+# The same counts per customer reference: `filter[customer_reference]` (alone or with the
+# filters above) sums the few rows of one reference instead of counting its orders.
+order_reference_counts = Table(
+    "order_reference_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("customer_reference", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requirements_met", Boolean, nullable=False),
+    Column("phone_numbers_count", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint(
+        "account_id", "customer_reference", "status", "requirements_met", "phone_numbers_count"
+    ),
+)
+
+# The same counts per period of `created_at`, at two widths (`storage.periods`): a day and a
+# block of 32 days. A `created_at` range counts whole blocks, then whole days, then the
+# orders of at most two partial days; a deep page finds its period from these sums and
+# skips rows only inside it.
+order_period_counts = Table(
+    "order_period_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("period_days", Integer, nullable=False),
+    Column("period_start", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requirements_met", Boolean, nullable=False),
+    Column("phone_numbers_count", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint(
+        "account_id",
+        "period_days",
+        "period_start",
+        "status",
+        "requirements_met",
+        "phone_numbers_count",
+    ),
 )

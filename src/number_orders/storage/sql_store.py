@@ -8,39 +8,22 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.sql.elements import ColumnElement
 
 from number_orders.domain.accounts import Account
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
 from number_orders.storage import queries
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import ApiKeyRecord
+from number_orders.storage.pages import PageReader
 from number_orders.storage.schema import (
     accounts,
     api_keys,
     number_orders,
-    order_counts,
-)
-
-_ORDER_COLUMNS = (
-    number_orders.c.id,
-    number_orders.c.status,
-    number_orders.c.requirements_met,
-    number_orders.c.phone_numbers_count,
-    number_orders.c.created_at,
-    number_orders.c.updated_at,
-    number_orders.c.phone_numbers,
-    number_orders.c.sub_number_orders_ids,
-    number_orders.c.customer_reference,
-    number_orders.c.connection_id,
-    number_orders.c.messaging_profile_id,
-    number_orders.c.billing_group_id,
 )
 
 _INSERT_BATCH = 5_000
@@ -50,6 +33,7 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
+        self.pages = PageReader(engine)
 
     # -- transactions ------------------------------------------------------------------
 
@@ -88,6 +72,7 @@ class SqlStore:
             conn.execute(select(1))
 
     def close(self) -> None:
+        self.pages.close()
         self.engine.dispose()
 
     # -- accounts and keys -------------------------------------------------------------
@@ -163,30 +148,8 @@ class SqlStore:
 
     def list_number_orders(
         self, account_id: str, query: ListQuery
-    ) -> tuple[list[NumberOrder], int]:
-        with self.reading() as conn:
-            total = self._count(conn, account_id, query)
-            if query.offset >= total:
-                return [], total
-            statement = (
-                select(*_ORDER_COLUMNS)
-                .where(*_filters(account_id, query))
-                .order_by(number_orders.c.created_at.desc(), number_orders.c.id.desc())
-                .limit(query.page_size)
-                .offset(query.offset)
-            )
-            return [_order_from_row(row) for row in conn.execute(statement)], total
-
-    def _count(self, conn: Connection, account_id: str, query: ListQuery) -> int:
-        if queries.countable_from_rollup(query):
-            statement = select(func.coalesce(func.sum(order_counts.c.n), 0)).where(
-                *queries.rollup_filters(account_id, query)
-            )
-        else:
-            statement = (
-                select(func.count()).select_from(number_orders).where(*_filters(account_id, query))
-            )
-        return int(conn.execute(statement).scalar_one())
+    ) -> tuple[list[ListedOrder], int]:
+        return self.pages.list_number_orders(account_id, query)
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
         """Bulk insert in large batches, counts included, in as few transactions as fit."""
@@ -208,41 +171,6 @@ class SqlStore:
             conn.execute(insert(number_orders), order_rows)
             queries.add_counts(conn, account_id, counts)
         return len(batch)
-
-
-def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
-    c = number_orders.c
-    clauses: list[ColumnElement[bool]] = [c.account_id == account_id]
-    if query.status is not None:
-        clauses.append(c.status == query.status)
-    if query.created_after is not None:
-        clauses.append(c.created_at > query.created_after)
-    if query.created_before is not None:
-        clauses.append(c.created_at < query.created_before)
-    if query.phone_numbers_count is not None:
-        clauses.append(c.phone_numbers_count == query.phone_numbers_count)
-    if query.customer_reference is not None:
-        clauses.append(c.customer_reference == query.customer_reference)
-    if query.requirements_met is not None:
-        clauses.append(c.requirements_met == query.requirements_met)
-    return clauses
-
-
-def _order_from_row(row: Any) -> NumberOrder:
-    return NumberOrder(
-        id=row.id,
-        status=row.status,
-        requirements_met=bool(row.requirements_met),
-        phone_numbers_count=row.phone_numbers_count,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        phone_numbers=[(n["id"], n["phone_number"]) for n in orjson.loads(row.phone_numbers)],
-        sub_number_orders_ids=orjson.loads(row.sub_number_orders_ids),
-        customer_reference=row.customer_reference,
-        connection_id=row.connection_id,
-        messaging_profile_id=row.messaging_profile_id,
-        billing_group_id=row.billing_group_id,
-    )
 
 
 def _is_connection_error(error: DBAPIError) -> bool:

@@ -23,6 +23,9 @@ class Settings:
     fulfilment_delay: float = 1.0
     run_worker: bool = True
     demo: bool = True
+    # How long a key that passed authentication is trusted without a lookup (see
+    # `service.RecentKeys`); 0 looks every key up on every request.
+    auth_cache_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -40,6 +43,7 @@ class Settings:
             fulfilment_delay=get("FULFILMENT_DELAY", 1.0, float),
             run_worker=get("RUN_WORKER", "1") not in ("0", "false", "no"),
             demo=get("DEMO", "1") not in ("0", "false", "no"),
+            auth_cache_seconds=get("AUTH_CACHE_SECONDS", 1.0, float),
         )
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -57,4 +61,5 @@ class Settings:
             "NUMBER_ORDERS_FULFILMENT_DELAY": str(self.fulfilment_delay),
             "NUMBER_ORDERS_RUN_WORKER": "1" if self.run_worker else "0",
             "NUMBER_ORDERS_DEMO": "1" if self.demo else "0",
+            "NUMBER_ORDERS_AUTH_CACHE_SECONDS": str(self.auth_cache_seconds),
         }

@@ -4,11 +4,14 @@ concrete store and starts background work beside the HTTP server.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import queue
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 import uvicorn
@@ -40,7 +43,7 @@ def open_store(database_url: str) -> SqlStore:
 
 def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard:
     store = store or open_store(settings.database_url)
-    service = NumberOrdersService(store)
+    service = NumberOrdersService(store, settings.auth_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
@@ -57,11 +60,17 @@ def app_from_environment() -> RequestGuard:
 
 
 def configure_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    """Log lines go through a queue to a writer thread: a write from the event loop thread
+    releases the GIL and then waits for it behind the database threads."""
     root = logging.getLogger("number_orders")
     if not root.handlers:
-        root.addHandler(handler)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        listener = QueueListener(lines, handler)
+        listener.start()
+        atexit.register(listener.stop)
+        root.addHandler(QueueHandler(lines))
     root.setLevel(logging.INFO)
     root.propagate = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.applications import Starlette
@@ -9,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.config import Settings
@@ -32,17 +34,45 @@ def create_app(settings: Settings, service: NumberOrdersService, **starlette: An
     app.router.redirect_slashes = False  # a trailing slash is another route: 404, no redirect
     app.state.settings = settings
     app.state.service = service
-    return RequestGuard(app, service)
+    return RequestGuard(HotRoutes(app, service), service)
+
+
+class HotRoutes:
+    """The list endpoint as plain ASGI in front of Starlette, which routes the rest (and
+    answers 405 for other methods on the same path). Errors propagate to the guard.
+    """
+
+    LIST = "/v2/number_orders"
+
+    def __init__(self, app: ASGIApp, service: NumberOrdersService) -> None:
+        self.app = app
+        self.service = service
+        # Database calls block, so they run here; as many threads as pooled connections.
+        self.database = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.LIST and scope["method"] in _READ:
+            await handlers.list_number_orders(scope, send, self.service, self.database)
+        else:
+            await self.app(scope, receive, send)
+
+
+DATABASE_THREADS = 8
+_READ = ("GET", "HEAD")
 
 
 def _routes() -> list[Route]:
     return [
-        Route("/v2/number_orders", handlers.list_number_orders, methods=["GET"]),
+        Route(HotRoutes.LIST, _unreachable, methods=["GET"]),
         Route("/v2/openapi.json", docs.openapi_json, methods=["GET"]),
         Route("/v2/docs", docs.reference_page, methods=["GET"]),
         Route("/openapi.json", docs.openapi_json, methods=["GET"]),
         Route("/docs", docs.reference_page, methods=["GET"]),
     ]
+
+
+async def _unreachable(_request: Request) -> Response:
+    raise AssertionError("HotRoutes answers GET and HEAD on this path")
 
 
 async def _render_api_error(_request: Request, exc: Exception) -> Response:

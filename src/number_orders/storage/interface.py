@@ -21,6 +21,9 @@ class ApiKeyRecord:
 
 
 class Store(Protocol):
+    # Bumped by every `revoke_api_key` through this object, so caches of keys can tell.
+    revocations: int
+
     def ping(self) -> None: ...
 
     def close(self) -> None: ...

@@ -79,11 +79,12 @@ class PageReader:
     ) -> tuple[list[ListedOrder], int]:
         with self._connection() as conn:
             read = _Read(conn, self.statements, account_id, query)
-            if query.offset < SEEK_FROM_OFFSET:
-                return read.shallow()
+            if query.offset < SEEK_FROM_OFFSET and not self.sqlite:
+                return read.shallow()  # one round trip, one snapshot
             conn.execute(self.begin)
             try:
-                return read.deep()
+                # SQLite has no round trips to save, and plans the two apart better.
+                return read.deep() if query.offset >= SEEK_FROM_OFFSET else read.separate()
             finally:
                 conn.execute("COMMIT")
 
@@ -133,6 +134,11 @@ class _Read:
         rows = self._all("total_and_page")
         total = int(rows[0][0])
         return [_listed(r[1:]) for r in rows if r[1] is not None], total
+
+    def separate(self) -> tuple[list[ListedOrder], int]:
+        total = int(self._all("total")[0][0])
+        rows = self._all("page") if self.query.offset < total else []
+        return [_listed(r) for r in rows], total
 
     def deep(self) -> tuple[list[ListedOrder], int]:
         if self.shape[3]:  # a customer reference: its orders are few, skip inside them
@@ -268,10 +274,14 @@ class Statements:
 
     def _total_and_page(self, shape: Shape) -> str:
         return (
-            f"SELECT t.total, p.* FROM (SELECT ({self._total(shape)}) AS total) AS t LEFT JOIN ("
+            f"SELECT t.total, p.* FROM (SELECT ({self._total(shape)}) AS total) AS t "
+            f"LEFT JOIN ({self._page(shape)}) AS p ON true ORDER BY p.created_at DESC, p.id DESC"
+        )
+
+    def _page(self, shape: Shape) -> str:
+        return (
             f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
-            f"{_NEWEST} LIMIT :size OFFSET :offset) AS p ON 1 = 1 "
-            "ORDER BY p.created_at DESC, p.id DESC"
+            f"{_NEWEST} LIMIT :size OFFSET :offset"
         )
 
     def _period_sums(self, shape: Shape) -> str:

@@ -34,6 +34,7 @@ class SqlStore:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
         self.pages = PageReader(engine)
+        self.revocations = 0
 
     # -- transactions ------------------------------------------------------------------
 
@@ -142,7 +143,9 @@ class SqlStore:
             .values(revoked_at=at)
         )
         with self.writing() as conn:
-            return conn.execute(statement).rowcount == 1
+            revoked: bool = conn.execute(statement).rowcount == 1
+        self.revocations += 1
+        return revoked
 
     # -- orders ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed_rows import RowMaker, made_in_parallel
 from number_orders.server import open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--account", required=True)
     seed.add_argument("--orders", type=int, required=True)
     seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
+    seed.add_argument("--now", type=int, help="time anchor in Unix microseconds (default: now)")
+    seed.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="processes making rows"
+    )
     return parser
 
 
@@ -135,7 +139,8 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings.database_url)
     account = store.ensure_account(args.account)
     started = time.perf_counter()
-    inserted = seed_orders(store, account.account_id, args.orders, args.seed)
+    now = now_micros() if args.now is None else args.now
+    inserted = seed_orders(store, account.account_id, args.orders, args.seed, now, args.processes)
     elapsed = time.perf_counter() - started
     store.close()
     rate = inserted / elapsed if elapsed > 0 else 0.0
@@ -143,17 +148,9 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def seed_orders(store: SqlStore, account_id: str, count: int, seed: int | None) -> int:
-    from rich.progress import Progress
-
-    factory = OrderFactory(seed)
-    with Progress(disable=not sys.stdout.isatty(), transient=True) as progress:
-        task = progress.add_task("seeding", total=count)
-
-        def tracked() -> object:
-            for i, order in enumerate(factory.orders(count), 1):
-                if i % 1000 == 0:
-                    progress.update(task, completed=i)
-                yield order
-
-        return store.insert_number_orders(account_id, tracked())  # type: ignore[arg-type]
+def seed_orders(
+    store: SqlStore, account_id: str, count: int, seed: int | None, now: int, processes: int
+) -> int:
+    maker = RowMaker(account_id, now, count)
+    made = made_in_parallel(maker, seed, count, processes)
+    return store.load_order_rows(account_id, ((c.rows, c.counts) for c in made))

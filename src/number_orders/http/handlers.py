@@ -25,6 +25,7 @@ async def list_number_orders(
     query = ListQuery.from_params(parse_pairs(scope["query_string"]))
     account_id: str = scope["state"]["account_id"]
     import os
+
     if os.environ.get("INLINE"):
         page = service.list_number_orders(account_id, query)
     else:

@@ -16,7 +16,7 @@ from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import queries
+from number_orders.storage import bulk, queries
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import ApiKeyRecord
 from number_orders.storage.pages import PageReader
@@ -166,6 +166,10 @@ class SqlStore:
         if batch:
             total += self._insert_batch(account_id, batch)
         return total
+
+    def load_order_rows(self, account_id: str, batches: Iterable[bulk.Batch], expected: int) -> int:
+        """Seeding's fast path: rows already shaped as `bulk.ORDER_COLUMNS` tuples."""
+        return bulk.load(self.engine, account_id, batches, expected)
 
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
         order_rows = [queries.order_row(account_id, d) for d in batch]

@@ -167,9 +167,9 @@ class SqlStore:
             total += self._insert_batch(account_id, batch)
         return total
 
-    def load_order_rows(self, account_id: str, batches: Iterable[bulk.Batch], expected: int) -> int:
+    def load_order_rows(self, account_id: str, batches: Iterable[bulk.Batch]) -> int:
         """Seeding's fast path: rows already shaped as `bulk.ORDER_COLUMNS` tuples."""
-        return bulk.load(self.engine, account_id, batches, expected)
+        return bulk.load(self.engine, account_id, batches)
 
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
         order_rows = [queries.order_row(account_id, d) for d in batch]

@@ -35,5 +35,20 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
 
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	touch $@
+
+## make bench: list latency/throughput at 10^4..10^6 orders on SQLite and PostgreSQL (not CI)
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run --sizes 10000,100000,1000000 --engines sqlite,postgresql
+
+## make bench-large: the same on PostgreSQL at 10^7 orders
+bench-large: $(BENCH_STAMP)
+	$(PY) -m bench.run --sizes 10000000 --engines postgresql --name large
+
 clean:
 	rm -rf $(VENV) var $(NODE_DIR)/node_modules

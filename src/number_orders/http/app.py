@@ -28,6 +28,7 @@ def create_app(settings: Settings, service: NumberOrdersService, **starlette: An
             ApiError: _render_api_error,
             HTTPException: _render_http_exception,
             StoreUnavailable: _render_store_unavailable,
+            Exception: _render_unexpected,
         },
         **starlette,
     )
@@ -94,3 +95,8 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
 
 async def _render_store_unavailable(_request: Request, _exc: Exception) -> Response:
     return error_response(errors.store_unavailable())
+
+
+async def _render_unexpected(_request: Request, _exc: Exception) -> Response:
+    # Starlette answers with this, then re-raises so the guard logs the traceback.
+    return error_response(errors.unexpected_error())

@@ -70,9 +70,17 @@ def configure_logging() -> None:
         listener = QueueListener(lines, handler)
         listener.start()
         atexit.register(listener.stop)
-        root.addHandler(QueueHandler(lines))
+        root.addHandler(_InProcessQueueHandler(lines))
     root.setLevel(logging.INFO)
     root.propagate = False
+
+
+class _InProcessQueueHandler(QueueHandler):
+    """Hands the record over as it is: the writer thread formats it. (The stock handler
+    formats and copies it first, so that it could be pickled, on the request's thread.)"""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
 
 
 def serve(settings: Settings) -> None:

@@ -15,7 +15,7 @@ from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import ORDER_STATUSES
 from number_orders.seeding import OrderFactory
 from number_orders.storage import queries
-from number_orders.storage.periods import WIDTHS, period_start
+from number_orders.storage.periods import DAY, WIDTHS, period_start
 from number_orders.storage.schema import (
     number_orders,
     order_counts,
@@ -153,9 +153,21 @@ def random_queries(orders: list[Any], count: int, seed: int) -> list[ListQuery]:
     return made
 
 
+def date_aligned_queries(orders: list[Any]) -> list[ListQuery]:
+    """Bounds at midnight, as `YYYY-MM-DD` filters give: edges counted from their day."""
+    days = sorted({period_start(o.created_at, 1) for o in orders})
+    lo, hi = days[len(days) // 4], days[3 * len(days) // 4]
+    return [
+        ListQuery(created_after=lo, created_before=hi),
+        ListQuery(created_after=lo - 1, created_before=hi + 1, status="success"),
+        ListQuery(created_after=lo + DAY // 3, created_before=hi - DAY // 3),
+        ListQuery(created_after=lo, created_before=lo + DAY - 1, requirements_met=True),
+    ]
+
+
 def test_every_filter_combination_counts_exactly(spread: tuple[SqlStore, str, list[Any]]) -> None:
     store, account, orders = spread
-    for query in random_queries(orders, 120, seed=5):
+    for query in [*date_aligned_queries(orders), *random_queries(orders, 120, seed=5)]:
         assert store.list_number_orders(account, query)[1] == brute_count(store, account, query), (
             query
         )

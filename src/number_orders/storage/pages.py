@@ -183,6 +183,11 @@ def _piece_params(pieces: tuple[periods.Piece, ...]) -> dict[str, int]:
     params = {}
     for index, piece in enumerate(pieces):
         params[f"p{index}lo"], params[f"p{index}hi"] = piece.lo, piece.hi
+        if piece.width == periods.ROWS:
+            edge = periods.edge(piece)
+            params[f"p{index}day"], params[f"p{index}whole"] = edge.day, edge.whole
+            params[f"p{index}sign"] = edge.sign
+            params[f"p{index}x"], params[f"p{index}y"] = edge.lo, edge.hi
     return params
 
 
@@ -259,11 +264,13 @@ class Statements:
         return f"SELECT coalesce(sum(n), 0) FROM order_counts WHERE {tallied}"
 
     def _piece_total(self, shape: Shape, index: int) -> str:
-        bounds = f":p{index}lo AND created_at < :p{index}hi"
-        if index in (0, 4):
+        if index in (0, 4):  # see `periods.edge`
+            tallied = self._tally_filters(shape)
             return (
-                f"SELECT count(*) FROM number_orders WHERE {self._tally_filters(shape)} "
-                f"AND created_at >= {bounds}"
+                f"SELECT :p{index}whole * (SELECT coalesce(sum(n), 0) FROM order_period_counts "
+                f"WHERE {tallied} AND period_days = 1 AND period_start = :p{index}day) "
+                f"+ :p{index}sign * (SELECT count(*) FROM number_orders WHERE {tallied} "
+                f"AND created_at >= :p{index}x AND created_at < :p{index}y)"
             )
         width = periods.BLOCK_DAYS if index == 2 else 1
         return (

@@ -75,6 +75,29 @@ def _pieces(
     )
 
 
+class Edge(NamedTuple):
+    """How a partial-day piece is counted: `whole` times its day's tally, plus `sign` times
+    the rows in `[lo, hi)`. A piece that covers most of its day is counted as the day's
+    tally minus the rest of the day, so a date-aligned bound reads next to no rows."""
+
+    day: int
+    whole: int
+    sign: int
+    lo: int
+    hi: int
+
+
+def edge(piece: Piece) -> Edge:
+    """For the first or last piece of `split`, which touches a day boundary on one side."""
+    length = piece.hi - piece.lo
+    day = period_start(piece.lo, 1)
+    if length <= DAY // 2 or period_start(piece.hi - 1, 1) != day:
+        return Edge(day, 0, 1, piece.lo, piece.hi)
+    if piece.lo == day:  # the upper edge: the rest of the day lies after it
+        return Edge(day, 1, -1, piece.hi, day + DAY)
+    return Edge(day, 1, -1, day, piece.lo)
+
+
 def newest_first(pieces: tuple[Piece, ...], sums: list[tuple[int, int, Any]]) -> list[Period]:
     """Per-period sums `(piece index, period start, n)` as periods, newest first."""
     periods = []

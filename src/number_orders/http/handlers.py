@@ -24,14 +24,9 @@ async def list_number_orders(
 ) -> None:
     query = ListQuery.from_params(parse_pairs(scope["query_string"]))
     account_id: str = scope["state"]["account_id"]
-    import os
-
-    if os.environ.get("INLINE"):
-        page = service.list_number_orders(account_id, query)
-    else:
-        page = await asyncio.get_running_loop().run_in_executor(
-            database, service.list_number_orders, account_id, query
-        )
+    page = await asyncio.get_running_loop().run_in_executor(
+        database, service.list_number_orders, account_id, query
+    )
     await send_json(send, page_bytes(page), scope["method"] == "HEAD")
 
 

@@ -14,10 +14,12 @@ from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
 from number_orders.seeding import OrderFactory
-from number_orders.server import open_store, serve
+from number_orders.server import configure_logging, open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.webhook_commands import add_commands as add_webhook_commands
+from number_orders.worker.runner import run_worker
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -44,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int)
     serve_cmd.add_argument("--workers", type=int, help="server processes")
     serve_cmd.add_argument("--rate-limit", type=int, help="requests per minute per key; 0: off")
+    _webhook_options(serve_cmd)
+
+    worker = _command(commands, "worker", _worker, "run background work (webhook delivery)")
+    _webhook_options(worker)
 
     _command(commands, "migrate", _migrate, "bring the schema up to date")
 
@@ -59,7 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--account", required=True)
     seed.add_argument("--orders", type=int, required=True)
     seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
+
+    add_webhook_commands(commands, _command)
     return parser
+
+
+def _webhook_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--webhook-max-attempts",
+        type=int,
+        help="attempts per event before it is kept as dead (default 12)",
+    )
 
 
 def _command(
@@ -77,7 +93,11 @@ def _command(
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.with_changes(
-        host=args.host, port=args.port, workers=args.workers, rate_limit=args.rate_limit
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        rate_limit=args.rate_limit,
+        webhook_max_attempts=args.webhook_max_attempts,
     )
     store = open_store(settings.database_url)
     try:
@@ -85,6 +105,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     serve(settings)
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    settings = settings.with_changes(webhook_max_attempts=args.webhook_max_attempts)
+    configure_logging()
+    store = open_store(settings.database_url)
+    try:
+        run_worker(settings, store)
+    finally:
+        store.close()
     return 0
 
 

@@ -4,6 +4,7 @@ concrete store and starts background work beside the HTTP server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -11,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 from number_orders.config import Settings
@@ -19,6 +21,7 @@ from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.runner import run_background
 
 
 def open_store(database_url: str) -> SqlStore:
@@ -28,14 +31,29 @@ def open_store(database_url: str) -> SqlStore:
     return SqlStore(engine)
 
 
-def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard:
+def build_app(
+    settings: Settings,
+    store: SqlStore | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> RequestGuard:
     store = store or open_store(settings.database_url)
     service = NumberOrdersService(store)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        yield
-        store.close()
+        stop = asyncio.Event()
+        background = None
+        if settings.run_worker:
+            background = asyncio.create_task(
+                run_background(settings, store, stop, webhook_transport)
+            )
+        try:
+            yield
+        finally:
+            stop.set()
+            if background is not None:
+                await background
+            store.close()
 
     return create_app(settings, service, lifespan=lifespan)
 

@@ -9,6 +9,14 @@ from typing import Protocol
 from number_orders.domain.accounts import Account
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.signing import SigningKey
+from number_orders.domain.webhooks import (
+    AttemptResult,
+    ClaimedEvent,
+    DeliveryAttempt,
+    NextStep,
+    WebhookEvent,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +52,31 @@ class Store(Protocol):
     ) -> tuple[list[NumberOrder], int]: ...
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...
+
+    def set_webhook_url(self, account_id: str, url: str | None) -> bool: ...
+
+    def ensure_signing_key(self, candidate: SigningKey) -> SigningKey: ...
+
+    def active_signing_key(self) -> SigningKey | None: ...
+
+    def rotate_signing_key(self, new_key: SigningKey) -> None: ...
+
+    def list_signing_keys(self) -> list[SigningKey]: ...
+
+    def claim_webhook_events(
+        self, now: int, limit: int, lease_micros: int, token: str
+    ) -> list[ClaimedEvent]: ...
+
+    def finish_webhook_attempt(self, result: AttemptResult, step: NextStep) -> bool: ...
+
+    def list_webhook_events(
+        self, account_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookEvent]: ...
+
+    def find_webhook_event(self, event_id: str) -> WebhookEvent | None: ...
+
+    def list_webhook_attempts(self, account_id: str, event_id: str) -> list[DeliveryAttempt]: ...
+
+    def count_webhook_events(self, account_id: str) -> dict[str, int]: ...
+
+    def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool: ...

@@ -92,3 +92,81 @@ order_counts = Table(
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "status", "requirements_met", "phone_numbers_count"),
 )
+
+# -- webhooks ----------------------------------------------------------------------------
+
+# The server's own signing keys. They belong to no customer account, so they are filed
+# under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
+# other, and every query names that constant explicitly. At most one key is active (not
+# retired); retired keys are kept so earlier deliveries stay verifiable.
+SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
+
+webhook_signing_keys = Table(
+    "webhook_signing_keys",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("private_key", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("retired_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "key_id"),
+)
+Index(
+    "ux_webhook_signing_keys_active",
+    webhook_signing_keys.c.account_id,
+    unique=True,
+    sqlite_where=webhook_signing_keys.c.retired_at.is_(None),
+    postgresql_where=webhook_signing_keys.c.retired_at.is_(None),
+)
+
+# The transactional outbox: one row per event, written in the transaction that causes it.
+# `attempts` counts attempts ever made (it is `meta.attempt`); `attempt_base` is where the
+# current round began (a redelivery starts a new round). A claim sets `locked_until` and
+# `lease_token`; only the holder of the token may record the attempt's outcome.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("occurred_at", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("attempt_base", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("locked_until", BigInteger),
+    Column("lease_token", String(32)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The delivery loops' claim query scans only due, pending events.
+Index("ix_webhook_events_due", webhook_events.c.status, webhook_events.c.next_attempt_at)
+Index(
+    "ix_webhook_events_recent",
+    webhook_events.c.account_id,
+    webhook_events.c.created_at,
+    webhook_events.c.id,
+)
+# `events redeliver ID` names an event by its id alone.
+Index("ix_webhook_events_id", webhook_events.c.id)
+
+# One row per attempt: where it went, which key signed it, and what came back.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("event_id", ID, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("duration_micros", BigInteger, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("account_id", "event_id", "attempt"),
+)

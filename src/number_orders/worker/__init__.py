@@ -1,0 +1,1 @@
+"""Background work beside the HTTP API: webhook delivery (`delivery.py`)."""

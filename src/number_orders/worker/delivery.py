@@ -164,6 +164,8 @@ class WebhookDelivery:
                 # Streamed and never read: only the status matters, whatever the body's size.
                 async with client.stream("POST", url, content=body, headers=headers) as response:
                     status = response.status_code
+        except TimeoutError:
+            return None, f"TimeoutError: no answer within {self.policy.timeout:g} s"
         except Exception as exc:  # any failure is a failed attempt, to be retried
             return None, (f"{type(exc).__name__}: {exc}".rstrip(": "))[:_ERROR_TEXT]
         return status, None if 200 <= status < 300 else f"HTTP {status}"

@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
 
-.PHONY: run test lint typecheck format bench bench-large loadtest clean
+.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ typecheck: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
+
+## make bench-webhooks: webhook delivery throughput and latency on both engines
+bench-webhooks: $(STAMP)
+	$(PY) -m bench.webhook_delivery --engine sqlite
+	$(PY) -m bench.webhook_delivery --engine postgresql
 
 clean:
 	rm -rf $(VENV) var $(NODE_DIR)/node_modules

@@ -89,3 +89,18 @@ def test_public_key_as_a_separate_process_prints_the_key_last(database_url: str)
     assert last_line(shown.stdout) == last_line(
         run("webhooks", "public-key", url=database_url).stdout
     )
+
+
+def test_webhook_settings_come_from_the_environment_and_survive_to_env() -> None:
+    from number_orders.config import Settings
+
+    settings = Settings.from_env(
+        {"NUMBER_ORDERS_WEBHOOK_MAX_ATTEMPTS": "3", "NUMBER_ORDERS_WEBHOOK_TIMEOUT": "2.5"}
+    )
+    assert (settings.webhook_max_attempts, settings.webhook_timeout) == (3, 2.5)
+    assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_a_webhook_attempt_limit_below_one_is_refused(database_url: str) -> None:
+    assert cli.main(["worker", "--webhook-max-attempts", "0", "--database-url", database_url]) == 2
+    assert "1 or more" in _capsys.readouterr().err

@@ -92,6 +92,8 @@ def _command(
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not _webhook_options_valid(args):
+        return 2
     settings = settings.with_changes(
         host=args.host,
         port=args.port,
@@ -108,7 +110,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _webhook_options_valid(args: argparse.Namespace) -> bool:
+    if args.webhook_max_attempts is not None and args.webhook_max_attempts < 1:
+        print("--webhook-max-attempts must be 1 or more", file=sys.stderr)
+        return False
+    return True
+
+
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    if not _webhook_options_valid(args):
+        return 2
     settings = settings.with_changes(webhook_max_attempts=args.webhook_max_attempts)
     configure_logging()
     store = open_store(settings.database_url)

@@ -51,9 +51,9 @@ def test_a_lease_hides_an_event_until_it_expires_then_it_is_the_next_attempt(
     [second] = store.claim_webhook_events(now + LEASE, 10, LEASE, "t2")
     assert (second.id, second.attempt) == (first.id, 2)
     late = AttemptResult(first, "k", now, 10, 200, None)
-    assert not store.finish_webhook_attempt(late, NextStep(DELIVERED, now))
+    assert store.finish_webhook_attempts([(late, NextStep(DELIVERED, now))]) == 0
     current = AttemptResult(second, "k", now, 10, 503, "HTTP 503")
-    assert store.finish_webhook_attempt(current, NextStep(PENDING, now + 5))
+    assert store.finish_webhook_attempts([(current, NextStep(PENDING, now + 5))]) == 1
     [event] = store.list_webhook_events(account_id, None, 10)
     assert (event.status, event.attempts, event.last_status_code) == (PENDING, 2, 503)
     attempts = store.list_webhook_attempts(account_id, first.id)
@@ -96,7 +96,9 @@ def test_redelivery_starts_a_new_round_but_not_during_an_attempt(store: SqlStore
     now = now_micros()
     [claimed] = store.claim_webhook_events(now, 10, LEASE, "t")
     assert not store.redeliver_webhook_event(account_id, claimed.id, now)
-    store.finish_webhook_attempt(AttemptResult(claimed, "k", now, 1, 500, "x"), NextStep(DEAD, now))
+    store.finish_webhook_attempts(
+        [(AttemptResult(claimed, "k", now, 1, 500, "x"), NextStep(DEAD, now))]
+    )
     assert store.redeliver_webhook_event(account_id, claimed.id, now)
     [again] = store.claim_webhook_events(now, 10, LEASE, "t")
     assert (again.attempt, again.attempt_base) == (2, 1)

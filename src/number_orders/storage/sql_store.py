@@ -265,9 +265,10 @@ class SqlStore:
         with self.writing() as conn:
             return outbox.claim(conn, now, limit, lease_micros, token)
 
-    def finish_webhook_attempt(self, result: AttemptResult, step: NextStep) -> bool:
+    def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
+        """Record attempts in one transaction; how many still held their lease."""
         with self.writing() as conn:
-            return outbox.finish(conn, result, step)
+            return sum(outbox.finish(conn, result, step) for result, step in outcomes)
 
     def list_webhook_events(
         self, account_id: str | None, status: str | None, limit: int

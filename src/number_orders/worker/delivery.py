@@ -25,6 +25,7 @@ from number_orders.domain.webhooks import (
     AttemptResult,
     ClaimedEvent,
     DeliveryPolicy,
+    NextStep,
     envelope,
     next_step,
 )
@@ -61,10 +62,15 @@ class WebhookDelivery:
         self.transport = transport
         self.rng = rng or random.Random()
         self.clock = clock
+        # Finished attempts waiting to be recorded (by `_record`, in batches).
+        self._outcomes: list[tuple[AttemptResult, NextStep]] = []
+        self._outcome_ready = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let attempts in flight finish (briefly)."""
         inflight: set[asyncio.Task[None]] = set()
+        finishing = asyncio.Event()
+        recorder = asyncio.create_task(self._record(finishing))
         async with httpx.AsyncClient(
             transport=self.transport, timeout=self.policy.timeout, trust_env=False
         ) as client:
@@ -74,12 +80,32 @@ class WebhookDelivery:
                         await self._pause(stop, inflight)
             finally:
                 await self._drain(inflight)
+                finishing.set()
+                self._outcome_ready.set()
+                await recorder
+
+    async def _record(self, finishing: asyncio.Event) -> None:
+        """Write outcomes in batches: one transaction for all that finished meanwhile,
+        so recording keeps up with many receivers even on SQLite's single writer."""
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            batch, self._outcomes = self._outcomes, []
+            if batch:
+                try:
+                    await asyncio.to_thread(self.store.finish_webhook_attempts, batch)
+                except Exception:
+                    # Unrecorded, their leases run out and they are sent again: at least once.
+                    log.exception("recording %d webhook attempts failed", len(batch))
+            if finishing.is_set() and not self._outcomes:
+                return
 
     async def _start_attempts(
         self, client: httpx.AsyncClient, inflight: set[asyncio.Task[None]]
     ) -> int:
         free = self.options.concurrency - len(inflight)
-        if free <= 0:
+        if free <= 0 or (inflight and free < self.options.concurrency // 2):
+            # Claim in batches: one claiming transaction per half a pool of attempts.
             return 0
         try:
             events = await asyncio.to_thread(self._claim, free)
@@ -139,7 +165,7 @@ class WebhookDelivery:
         duration = int((time.perf_counter() - clock) * 1_000_000)
         result = AttemptResult(event, key.key_id, started, duration, status, error)
         step = next_step(result, self.policy, self.clock(), self.rng)
-        log.info(
+        log.debug(
             "webhook %s attempt %d to %s: %s in %.1f ms -> %s",
             event.id,
             event.attempt,
@@ -148,11 +174,8 @@ class WebhookDelivery:
             duration / 1000,
             step.status,
         )
-        try:
-            await asyncio.to_thread(self.store.finish_webhook_attempt, result, step)
-        except Exception:
-            # Unrecorded, the lease runs out and the event is sent again: at least once.
-            log.exception("recording webhook %s attempt %d failed", event.id, event.attempt)
+        self._outcomes.append((result, step))
+        self._outcome_ready.set()
 
     async def _post(
         self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]

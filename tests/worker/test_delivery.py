@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import telnyx
@@ -18,6 +19,7 @@ from number_orders.domain.webhooks import DEAD, DELIVERED
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.delivery import WebhookDelivery
 from number_orders.worker.runner import webhook_delivery
 from tests.live import LiveServer
 from tests.outbox_helpers import account_with_url, orders, settle
@@ -187,38 +189,44 @@ def test_a_new_webhook_url_applies_without_a_restart(
     assert len(receiver.deliveries) == 1
 
 
+@contextmanager
+def delivery_loop(settings: Settings) -> Iterator[WebhookDelivery]:
+    """A delivery loop with a store of its own on a thread of its own, like another process."""
+    own_store = open_store(settings.database_url)
+    delivery = webhook_delivery(settings, own_store)
+    stop = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(delivery.run(stop),))
+    thread.start()
+    try:
+        yield delivery
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
+        loop.close()
+        own_store.close()
+
+
 def test_several_delivery_loops_never_send_the_same_attempt_twice(
     fast: Settings, store: SqlStore, receiver: WebhookReceiver
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     events = [settle(store, account_id, d) for d in orders(store, account_id, 120)]
-    stop = threading.Event()
-
-    def loop() -> None:
-        own_store = open_store(fast.database_url)
-        delivery = webhook_delivery(fast, own_store)
-
-        async def run() -> None:
-            stopping = asyncio.Event()
-            task = asyncio.create_task(delivery.run(stopping))
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
-            stopping.set()
-            await task
-
-        asyncio.run(run())
-        own_store.close()
-
-    threads = [threading.Thread(target=loop) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    try:
+    with delivery_loop(fast), delivery_loop(fast), delivery_loop(fast):
         receiver.wait_for(len(events), timeout=60)
         wait_until(lambda: len(store.list_webhook_events(account_id, DELIVERED, 500)) == 120, 30)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(30)
     sent = Counter((d.event_id, d.attempt) for d in receiver.deliveries)
     assert max(sent.values()) == 1
     assert {event_id for event_id, _ in sent} == set(events)
+
+
+def test_a_wake_up_delivers_without_waiting_for_the_next_poll(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    slow_poll = fast.with_changes(webhook_poll_interval=30.0)
+    with delivery_loop(slow_poll) as delivery:
+        time.sleep(0.3)  # the loop has looked once and is now waiting out its poll
+        settle(store, account_id, orders(store, account_id, 1)[0])
+        delivery.wake()
+        receiver.wait_for(1, timeout=5)

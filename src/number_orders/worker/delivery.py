@@ -10,6 +10,7 @@ test can put anything between the loop and the network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -65,10 +66,13 @@ class WebhookDelivery:
         # Finished attempts waiting to be recorded (by `_record`, in batches).
         self._outcomes: list[tuple[AttemptResult, NextStep]] = []
         self._outcome_ready = asyncio.Event()
+        self._woken = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let attempts in flight finish (briefly)."""
         inflight: set[asyncio.Task[None]] = set()
+        self._loop = asyncio.get_running_loop()
         finishing = asyncio.Event()
         recorder = asyncio.create_task(self._record(finishing))
         async with httpx.AsyncClient(
@@ -83,6 +87,7 @@ class WebhookDelivery:
                 finishing.set()
                 self._outcome_ready.set()
                 await recorder
+                self._loop = None
 
     async def _record(self, finishing: asyncio.Event) -> None:
         """Write outcomes in batches: one transaction for all that finished meanwhile,
@@ -132,15 +137,25 @@ class WebhookDelivery:
             new_signing_key(self.clock())
         )
 
+    def wake(self) -> None:
+        """Look for due events now rather than at the next poll; callable from any thread
+        (the fulfilment worker calls it after settling orders in this process)."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has just stopped
+                loop.call_soon_threadsafe(self._woken.set)
+
     async def _pause(self, stop: asyncio.Event, inflight: set[asyncio.Task[None]]) -> None:
-        """Until the next poll, a stop, or a free slot, whichever comes first."""
-        stopping = asyncio.create_task(stop.wait())
+        """Until the next poll, a stop, a wake-up or a free slot, whichever comes first."""
+        waits = {asyncio.create_task(stop.wait()), asyncio.create_task(self._woken.wait())}
         await asyncio.wait(
-            {stopping, *inflight},
+            waits | inflight,
             timeout=self.options.poll_interval,
             return_when=asyncio.FIRST_COMPLETED,
         )
-        stopping.cancel()
+        self._woken.clear()
+        for task in waits:
+            task.cancel()
 
     async def _drain(self, inflight: set[asyncio.Task[None]]) -> None:
         if not inflight:

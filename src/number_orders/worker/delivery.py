@@ -37,6 +37,7 @@ log = logging.getLogger("number_orders.webhooks")
 
 USER_AGENT = "number-orders-webhooks/1"
 _ERROR_TEXT = 500  # characters of an error kept on the event
+_ERROR_WAIT = 1.0  # seconds before recording is tried again while the store is down
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class WebhookDelivery:
         self._outcome_ready = asyncio.Event()
         self._woken = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._failing = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let attempts in flight finish (briefly)."""
@@ -96,14 +98,22 @@ class WebhookDelivery:
             await self._outcome_ready.wait()
             self._outcome_ready.clear()
             batch, self._outcomes = self._outcomes, []
-            if batch:
-                try:
-                    await asyncio.to_thread(self.store.finish_webhook_attempts, batch)
-                except Exception:
-                    # Unrecorded, their leases run out and they are sent again: at least once.
-                    log.exception("recording %d webhook attempts failed", len(batch))
+            if batch and not await self._write(batch) and not finishing.is_set():
+                # Kept and retried: while the store is down nobody can take the leases.
+                self._outcomes[:0] = batch
+                await asyncio.sleep(_ERROR_WAIT)
+                self._outcome_ready.set()
             if finishing.is_set() and not self._outcomes:
                 return
+
+    async def _write(self, batch: list[tuple[AttemptResult, NextStep]]) -> bool:
+        try:
+            await asyncio.to_thread(self.store.finish_webhook_attempts, batch)
+        except Exception as error:
+            # If never recorded, the leases run out and the events are sent again.
+            log.warning("recording %d webhook attempts failed (%s)", len(batch), error)
+            return False
+        return True
 
     async def _start_attempts(
         self, client: httpx.AsyncClient, inflight: set[asyncio.Task[None]]
@@ -115,10 +125,16 @@ class WebhookDelivery:
         try:
             events = await asyncio.to_thread(self._claim, free)
             key = await asyncio.to_thread(self._signing_key) if events else None
-        except Exception:
-            # The store is down or failing: nothing was claimed, so nothing is lost.
-            log.exception("webhook claim failed; retrying")
+        except Exception as error:
+            # The store is down or failing. Nothing is lost: at worst events claimed just
+            # now wait for their lease to run out.
+            if not self._failing:
+                log.warning("webhook delivery: store unavailable (%s); retrying", error)
+            self._failing = True
             return 0
+        if self._failing:
+            log.warning("webhook delivery: store available again")
+            self._failing = False
         for event in events:
             assert key is not None
             task = asyncio.create_task(self._attempt(client, key, event))

@@ -1,5 +1,6 @@
 # Every target sets up what it needs on a fresh machine.
 VENV    := .venv
+LINTED  := src tests $(wildcard bench)
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
@@ -25,15 +26,15 @@ test: $(STAMP) $(NODE_DIR)/node_modules/.installed lint typecheck
 	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 ## make bench-webhooks: webhook delivery throughput and latency on both engines
 bench-webhooks: $(STAMP)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from number_orders.domain.regulatory import RequirementRules
 from number_orders.storage.database import default_url
 
 DEFAULT_RATE_LIMIT = 6_000  # requests per minute per key, as the contract sets
@@ -30,6 +31,8 @@ class Settings:
     webhook_backoff_base: float = 1.0
     webhook_backoff_cap: float = 1800.0
     webhook_poll_interval: float = 0.2
+    # Regulatory requirements per country, `RequirementRules.parse` format; "" = defaults.
+    requirements: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -37,6 +40,8 @@ class Settings:
             raw = environ.get(f"NUMBER_ORDERS_{name}")
             return default if raw in (None, "") else kind(raw)
 
+        requirements = get("REQUIREMENTS", "")
+        RequirementRules.parse(requirements)  # a bad rule stops the start, with its reason
         return cls(
             database_url=get("DATABASE_URL", default_url()),
             host=get("HOST", "127.0.0.1"),
@@ -52,7 +57,12 @@ class Settings:
             webhook_backoff_base=get("WEBHOOK_BACKOFF_BASE", 1.0, float),
             webhook_backoff_cap=get("WEBHOOK_BACKOFF_CAP", 1800.0, float),
             webhook_poll_interval=get("WEBHOOK_POLL_INTERVAL", 0.2, float),
+            requirements=requirements,
         )
+
+    @property
+    def requirement_rules(self) -> RequirementRules:
+        return RequirementRules.parse(self.requirements)
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -74,4 +84,5 @@ class Settings:
             "NUMBER_ORDERS_WEBHOOK_BACKOFF_BASE": str(self.webhook_backoff_base),
             "NUMBER_ORDERS_WEBHOOK_BACKOFF_CAP": str(self.webhook_backoff_cap),
             "NUMBER_ORDERS_WEBHOOK_POLL_INTERVAL": str(self.webhook_poll_interval),
+            "NUMBER_ORDERS_REQUIREMENTS": self.requirements,
         }

@@ -4,7 +4,6 @@ concrete store and starts background work beside the HTTP server.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -21,7 +20,7 @@ from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.runner import run_background
+from number_orders.worker.runner import Background
 
 
 def open_store(database_url: str) -> SqlStore:
@@ -31,28 +30,36 @@ def open_store(database_url: str) -> SqlStore:
     return SqlStore(engine)
 
 
+def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
+    return NumberOrdersService(
+        store, rules=settings.requirement_rules, fulfilment_delay=settings.fulfilment_delay
+    )
+
+
 def build_app(
     settings: Settings,
     store: SqlStore | None = None,
     webhook_transport: httpx.AsyncBaseTransport | None = None,
 ) -> RequestGuard:
     store = store or open_store(settings.database_url)
-    service = NumberOrdersService(store)
+    service = build_service(settings, store)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        stop = asyncio.Event()
+        # Background work (fulfilment, webhook delivery) runs beside the API in every
+        # server process unless turned off; it shares its queues through the database, so
+        # more processes are safe.
         background = None
         if settings.run_worker:
-            background = asyncio.create_task(
-                run_background(settings, store, stop, webhook_transport)
-            )
+            background = Background(
+                settings, store, service, webhook_transport=webhook_transport
+            ).start()
+            service.fulfilment_due = background.wake
         try:
             yield
         finally:
-            stop.set()
             if background is not None:
-                await background
+                background.stop()
             store.close()
 
     return create_app(settings, service, lifespan=lifespan)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from number_orders.domain.accounts import Account
+from number_orders.domain.fulfilment import Settlement
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import NumberOrder, NumberOrderDetail
 from number_orders.domain.signing import SigningKey
@@ -26,6 +28,30 @@ class ApiKeyRecord:
     secret_hash: str
     created_at: int
     revoked_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    """An order and when the fulfilment worker should next look at it (None: never)."""
+
+    detail: NumberOrderDetail
+    fulfil_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilledOrder:
+    """An order the worker has just processed."""
+
+    account_id: str
+    detail: NumberOrderDetail
+    settled: bool  # True when this step took it from pending to success or failure
+
+
+# Runs inside the store's transaction with the order row locked: the new state, or None
+# when nothing changes. It may raise (an ApiError) to leave the order as it was.
+Change = Callable[[StoredOrder], StoredOrder | None]
+# `take(phone_number)` claims a number for the order's account, inside the same transaction.
+Settle = Callable[[NumberOrderDetail, Callable[[str], bool]], Settlement]
 
 
 class Store(Protocol):
@@ -80,3 +106,29 @@ class Store(Protocol):
     def count_webhook_events(self, account_id: str) -> dict[str, int]: ...
 
     def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool: ...
+    def create_number_order(
+        self,
+        account_id: str,
+        order: StoredOrder,
+        idempotency: IdempotencyKey | None,
+    ) -> PriorRequest | None:
+        """Insert the order, reserve its numbers and count it, in one transaction; if the
+        idempotency key was used before, write nothing and say what it was used for."""
+        ...
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None: ...
+
+    def update_number_order(
+        self, account_id: str, order_id: str, change: Change
+    ) -> NumberOrderDetail | None:
+        """Apply `change` under a row lock; the order as it is afterwards, None if unknown."""
+        ...
+
+    def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
+        """Claim up to `limit` orders due by `now` that no other worker holds, settle them,
+        and take them off the queue, all in one transaction."""
+        ...
+
+    def next_fulfilment_at(self) -> int | None: ...
+
+    def expire_idempotency_keys(self, before: int) -> int: ...

@@ -63,6 +63,10 @@ number_orders = Table(
     # The full phone-number objects. An order's numbers are only ever read and changed
     # together with the order, so they live in it rather than in a table of their own.
     Column("phone_number_details", Text, nullable=False),
+    # When the fulfilment worker should next look at the order; NULL while it has nothing
+    # to do (settled, or waiting for requirements). The order row is its own job, so a
+    # worker's claim and an update lock the same row and cannot deadlock.
+    Column("fulfil_at", BigInteger),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -80,6 +84,15 @@ for _column in ("status", "customer_reference", "requirements_met", "phone_numbe
         number_orders.c.id,
     )
 
+# The worker's queue: only orders with work are in it. Deliberately not led by account:
+# workers serve every account.
+Index(
+    "ix_orders_fulfil_at",
+    number_orders.c.fulfil_at,
+    sqlite_where=number_orders.c.fulfil_at.is_not(None),
+    postgresql_where=number_orders.c.fulfil_at.is_not(None),
+)
+
 # Exact counts without scanning orders: one row per combination of the filters that
 # have few distinct values, kept in step by every transaction that writes an order.
 order_counts = Table(
@@ -92,6 +105,36 @@ order_counts = Table(
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "status", "requirements_met", "phone_numbers_count"),
 )
+
+
+# Who holds each phone number: one row per number, so two accounts ordering the same
+# number race on one primary key and exactly one wins, on both engines. `reserved` from
+# the create that first asked for it until its order settles it; then `owned`, or the
+# row is deleted when the number fails.
+number_holdings = Table(
+    "number_holdings",
+    metadata,
+    Column("phone_number", String(16), primary_key=True),
+    Column("account_id", ID, nullable=False),
+    Column("order_id", ID, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# Idempotency keys of creates, per account, so a retried create returns the first order.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("order_id", ID, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "idempotency_key"),
+)
+# Expiry sweeps every account by age.
+Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
+
 
 # -- webhooks ----------------------------------------------------------------------------
 

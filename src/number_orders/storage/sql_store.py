@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from number_orders.domain.accounts import Account
+from number_orders.domain.fulfilment import has_work
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import NumberOrder, NumberOrderDetail
 from number_orders.domain.signing import SigningKey
@@ -26,29 +28,21 @@ from number_orders.domain.webhooks import (
     WebhookEvent,
 )
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import outbox, queries, signing_keys
+from number_orders.storage import lifecycle, outbox, queries, signing_keys
 from number_orders.storage.database import is_sqlite
-from number_orders.storage.interface import ApiKeyRecord
+from number_orders.storage.interface import (
+    ApiKeyRecord,
+    Change,
+    FulfilledOrder,
+    Settle,
+    StoredOrder,
+)
 from number_orders.storage.schema import (
     accounts,
     api_keys,
+    idempotency_keys,
     number_orders,
     order_counts,
-)
-
-_ORDER_COLUMNS = (
-    number_orders.c.id,
-    number_orders.c.status,
-    number_orders.c.requirements_met,
-    number_orders.c.phone_numbers_count,
-    number_orders.c.created_at,
-    number_orders.c.updated_at,
-    number_orders.c.phone_numbers,
-    number_orders.c.sub_number_orders_ids,
-    number_orders.c.customer_reference,
-    number_orders.c.connection_id,
-    number_orders.c.messaging_profile_id,
-    number_orders.c.billing_group_id,
 )
 
 _INSERT_BATCH = 5_000
@@ -58,6 +52,12 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
+        # SQLite admits one writer at a time and makes the others poll with growing sleeps;
+        # queueing this process's writers on a lock instead keeps the write rate steady.
+        # It orders only this process's threads: other processes still meet the file lock.
+        self._write_turn: threading.Lock | nullcontext[None] = (
+            threading.Lock() if self.sqlite else nullcontext()
+        )
 
     # -- transactions ------------------------------------------------------------------
 
@@ -74,6 +74,7 @@ class SqlStore:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         with (
+            self._write_turn,
             self._translated(),
             self.engine.connect().execution_options(writing=True) as conn,
             conn.begin(),
@@ -177,13 +178,13 @@ class SqlStore:
             if query.offset >= total:
                 return [], total
             statement = (
-                select(*_ORDER_COLUMNS)
+                select(*queries.ORDER_COLUMNS)
                 .where(*_filters(account_id, query))
                 .order_by(number_orders.c.created_at.desc(), number_orders.c.id.desc())
                 .limit(query.page_size)
                 .offset(query.offset)
             )
-            return [_order_from_row(row) for row in conn.execute(statement)], total
+            return [queries.order_from_row(row) for row in conn.execute(statement)], total
 
     def _count(self, conn: Connection, account_id: str, query: ListQuery) -> int:
         if queries.countable_from_rollup(query):
@@ -210,12 +211,91 @@ class SqlStore:
         return total
 
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
-        order_rows = [queries.order_row(account_id, d) for d in batch]
+        # Loaded orders that the worker could settle join its queue, as if just created.
+        now = now_micros()
+        order_rows = [
+            queries.order_row(account_id, d, now if has_work(d.numbers) else None) for d in batch
+        ]
         counts = Counter(queries.count_key(d.order) for d in batch)
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
             queries.add_counts(conn, account_id, counts)
         return len(batch)
+
+    # -- the order lifecycle -----------------------------------------------------------
+
+    def create_number_order(
+        self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
+    ) -> PriorRequest | None:
+        def attempt() -> PriorRequest | None:
+            with self.writing() as conn:
+                if idempotency is not None:
+                    prior = lifecycle.use_idempotency_key(conn, account_id, idempotency, order)
+                    if prior is not None:
+                        return prior
+                lifecycle.insert_order(conn, account_id, order)
+            return None
+
+        try:
+            return lifecycle.retrying(attempt)
+        except IntegrityError:
+            # A concurrent request with the same key committed first (PostgreSQL makes the
+            # loser wait on the key, then fail): run again to read what it stored.
+            if idempotency is None:
+                raise
+            return lifecycle.retrying(attempt)
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
+        with self.reading() as conn:
+            row = conn.execute(lifecycle.select_order(account_id, order_id)).first()
+        return lifecycle.stored_from_row(row).detail if row else None
+
+    def update_number_order(
+        self, account_id: str, order_id: str, change: Change
+    ) -> NumberOrderDetail | None:
+        def attempt() -> NumberOrderDetail | None:
+            with self.writing() as conn:
+                row = conn.execute(
+                    lifecycle.select_order(account_id, order_id).with_for_update()
+                ).first()
+                if row is None:
+                    return None
+                stored = lifecycle.stored_from_row(row)
+                changed = change(stored)
+                if changed is None:
+                    return stored.detail
+                lifecycle.write_order(conn, account_id, changed)
+                before, after = stored.detail.order, changed.detail.order
+                queries.move_count(
+                    conn, account_id, queries.count_key(before), queries.count_key(after)
+                )
+                return changed.detail
+
+        return lifecycle.retrying(attempt)
+
+    def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
+        def attempt() -> list[FulfilledOrder]:
+            with self.writing() as conn:
+                rows = conn.execute(lifecycle.due(now, limit)).all()
+                fulfilled = [lifecycle.fulfil(conn, row, now, settle) for row in rows]
+                # Counts last and in one sorted statement: see `_insert_order`.
+                for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
+                    queries.add_counts(conn, account_id, moves)
+                return fulfilled
+
+        return lifecycle.retrying(attempt)
+
+    def next_fulfilment_at(self) -> int | None:
+        c = number_orders.c
+        with self.reading() as conn:
+            value = conn.execute(select(func.min(c.fulfil_at)).where(c.fulfil_at.is_not(None)))
+            result: int | None = value.scalar_one()
+        return result
+
+    def expire_idempotency_keys(self, before: int) -> int:
+        statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+        with self.writing() as conn:
+            return int(conn.execute(statement).rowcount)
 
     # -- webhooks ----------------------------------------------------------------------
 
@@ -309,23 +389,6 @@ def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
     if query.requirements_met is not None:
         clauses.append(c.requirements_met == query.requirements_met)
     return clauses
-
-
-def _order_from_row(row: Any) -> NumberOrder:
-    return NumberOrder(
-        id=row.id,
-        status=row.status,
-        requirements_met=bool(row.requirements_met),
-        phone_numbers_count=row.phone_numbers_count,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        phone_numbers=[(n["id"], n["phone_number"]) for n in orjson.loads(row.phone_numbers)],
-        sub_number_orders_ids=orjson.loads(row.sub_number_orders_ids),
-        customer_reference=row.customer_reference,
-        connection_id=row.connection_id,
-        messaging_profile_id=row.messaging_profile_id,
-        billing_group_id=row.billing_group_id,
-    )
 
 
 def _is_connection_error(error: DBAPIError) -> bool:

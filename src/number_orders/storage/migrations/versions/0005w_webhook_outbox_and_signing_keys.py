@@ -1,14 +1,14 @@
 """webhook outbox, delivery attempts and signing keys
 
 Revision ID: 0005w
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005w"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,7 @@
-"""Orders that settle the way the fulfilment worker settles them: the status change and
-its outbox event in one transaction."""
+"""Outbox events written the way the settling transaction writes them (the status change and
+`outbox.enqueue_order_complete` in one transaction, as `storage/lifecycle.fulfil` does),
+without running fulfilment, so delivery tests decide exactly when each event appears.
+End-to-end tests through real orders are in `tests/worker/test_order_webhooks.py`."""
 
 from __future__ import annotations
 

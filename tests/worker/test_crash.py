@@ -1,84 +1,60 @@
-"""A server process killed with SIGKILL while an attempt is in flight: the event was
-committed with the status change, so it is delivered after a restart (as attempt 2,
-once the dead process's lease has run out). Both engines."""
+"""A server process killed with SIGKILL after an order's status change committed and while
+its webhook attempt is in flight: after a restart the event is delivered (as attempt 2,
+once the dead process's lease has run out), and nothing else is lost. Both engines."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import httpx
 import telnyx
 
 from number_orders.domain.webhooks import DELIVERED
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.outbox_helpers import account_with_url, orders, settle
-from tests.test_cli import free_port
+from tests.conftest import new_key
+from tests.orders import number, wait_until
+from tests.processes import ServeProcess
 from tests.webhook_receiver import Answer, WebhookReceiver
 
 CLIENT = telnyx.Telnyx(api_key="KEYunused", base_url="http://127.0.0.1:9/v2")
+FAST = {
+    "NUMBER_ORDERS_FULFILMENT_DELAY": "0",
+    "NUMBER_ORDERS_WEBHOOK_TIMEOUT": "1",  # a lease of 2 * 1 + 5 = 7 s
+    "NUMBER_ORDERS_WEBHOOK_POLL_INTERVAL": "0.05",
+    "NUMBER_ORDERS_WEBHOOK_BACKOFF_BASE": "0.05",
+}
 
 
-@contextmanager
-def server_process(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
-    env.update(
-        NUMBER_ORDERS_DEMO="0",
-        NUMBER_ORDERS_WEBHOOK_TIMEOUT="1",  # a lease of 2 * 1 + 5 = 7 s
-        NUMBER_ORDERS_WEBHOOK_POLL_INTERVAL="0.05",
-        NUMBER_ORDERS_WEBHOOK_BACKOFF_BASE="0.05",
-    )
-    command = [sys.executable, "-m", "number_orders", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--database-url", database_url],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/v2/docs", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-
-
-def test_sigkill_during_delivery_loses_nothing(database_url: str, store: SqlStore) -> None:
+def test_sigkill_after_the_status_change_loses_no_event(database_url: str, store: SqlStore) -> None:
+    key = new_key(store, "acme")
+    service = NumberOrdersService(store)
     with WebhookReceiver() as receiver:
-        account_id = account_with_url(store, url=receiver.url)
-        [detail] = orders(store, account_id, 1)
+        service.set_webhook_url("acme", receiver.url)
         receiver.answer(Answer(200, delay=4.0))  # the first attempt is still waiting when killed
-        port = free_port()
-        with server_process(database_url, port) as process:
-            event_id = settle(store, account_id, detail)
+        server = ServeProcess(database_url, env=FAST).start(key)
+        try:
+            client = telnyx.Telnyx(api_key=key, base_url=server.base_url, max_retries=0)
+            order = client.number_orders.create(phone_numbers=[{"phone_number": number()}]).data
+            assert order is not None and order.id is not None
             receiver.wait_for(1)
-            process.send_signal(signal.SIGKILL)
-            process.wait(10)
-        event = store.find_webhook_event(event_id)
-        assert event is not None and event.status != DELIVERED and event.attempts == 1
-        with server_process(database_url, free_port()):
+        finally:
+            server.kill()
+        account_id = store.find_account("acme").account_id  # type: ignore[union-attr]
+        [event] = store.list_webhook_events(account_id, None, 10)
+        assert event.status != DELIVERED and event.attempts == 1
+        detail = store.retrieve_number_order(account_id, order.id)
+        assert detail is not None and detail.order.status == "success"
+
+        restarted = ServeProcess(database_url, env=FAST).start(key)
+        try:
             deliveries = receiver.wait_for(2, timeout=30)
-            deadline = time.monotonic() + 10
-            while (found := store.find_webhook_event(event_id)) and found.status != DELIVERED:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-    assert [(d.event_id, d.attempt) for d in deliveries] == [(event_id, 1), (event_id, 2)]
-    public_key = NumberOrdersService(store).ensure_signing_key().public_key
+            wait_until(lambda: store.list_webhook_events(account_id, DELIVERED, 10), 10)
+            client = telnyx.Telnyx(api_key=key, base_url=restarted.base_url, max_retries=0)
+            shown = client.number_orders.retrieve(order.id).data
+        finally:
+            restarted.stop()
+    assert [(d.event_id, d.attempt) for d in deliveries] == [(event.id, 1), (event.id, 2)]
+    public_key = service.ensure_signing_key().public_key
     for delivery in deliveries:
         CLIENT.webhooks.unwrap(delivery.body, headers=delivery.headers, key=public_key)
+    assert shown is not None and deliveries[1].json["data"]["payload"]["status"] == shown.status
     # The killed attempt left no outcome; the one after the restart did.
-    assert [a.attempt for a in store.list_webhook_attempts(account_id, event_id)] == [2]
+    assert [a.attempt for a in store.list_webhook_attempts(account_id, event.id)] == [2]

@@ -3,6 +3,7 @@ attempt once the database is back (no second send), and delivers what comes afte
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -42,7 +43,11 @@ def test_an_outage_during_an_attempt_loses_and_repeats_nothing() -> None:
             first_id = settle(store, account_id, first)
             receiver.wait_for(1)
             server.stop()  # the answer comes while the database is down
-            time.sleep(2.5)
+            with socket.socket() as holder:
+                # Hold the port while it is down, so no other test's server can take it.
+                holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                holder.bind(("127.0.0.1", server.port))
+                time.sleep(2.5)
             server.start()
             wait_until(lambda: status(store, first_id) == DELIVERED)
             settle(store, account_id, second)

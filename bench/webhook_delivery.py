@@ -4,7 +4,9 @@
 
 Burst: N events already in the outbox, one delivery loop, time until the receiver has them
 all. Trickle: one settlement every 100 ms with the loop idle in between; latency is from
-the settling commit to the receiver reading the request.
+the settling commit to the receiver reading the request. Orders: a real server (fulfilment
+delay 0) and real orders; latency is from the create's 200 to the receiver reading the
+`number_order.complete` event (fulfilment pick-up, settlement and delivery).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
+from tests.live import LiveServer
 from tests.outbox_helpers import account_with_url, orders, settle
 from tests.pg_server import PostgresServer
 from tests.webhook_receiver import WebhookReceiver
 
 from number_orders.config import Settings
 from number_orders.server import open_store
+from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.runner import webhook_delivery
 
@@ -65,11 +70,35 @@ def measure(database_url: str, events: int) -> None:
             latencies.append((receiver.deliveries[-1].received_at - committed) * 1000)
         stop.set()
         thread.join()
+    report(
+        f"trickle latency, commit to receipt (poll {settings.webhook_poll_interval} s)", latencies
+    )
+    report("order latency, create answered to event received", order_latencies(store))
     store.close()
+
+
+def order_latencies(store: SqlStore, count: int = 50) -> list[float]:
+    settings = Settings(database_url="", rate_limit=0, fulfilment_delay=0.0, demo=False)
+    key = NumberOrdersService(store).create_api_key("orders").token
+    latencies = []
+    with WebhookReceiver() as receiver, LiveServer(settings, store) as live:
+        NumberOrdersService(store).set_webhook_url("orders", receiver.url)
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=live.base_url, headers=headers) as client:
+            for i in range(count):
+                time.sleep(0.1)
+                body = {"phone_numbers": [{"phone_number": f"+1312555{2000 + i:04d}"}]}
+                assert client.post("/number_orders", json=body).status_code == 200
+                answered = time.time()
+                receiver.wait_for(i + 1)
+                latencies.append((receiver.deliveries[-1].received_at - answered) * 1000)
+    return latencies
+
+
+def report(what: str, latencies: list[float]) -> None:
     cuts = statistics.quantiles(latencies, n=20)
     print(
-        f"trickle latency, commit to receipt, poll every {settings.webhook_poll_interval} s: "
-        f"p50 {statistics.median(latencies):.0f} ms, p95 {cuts[18]:.0f} ms, "
+        f"{what}: p50 {statistics.median(latencies):.0f} ms, p95 {cuts[18]:.0f} ms, "
         f"max {max(latencies):.0f} ms"
     )
 

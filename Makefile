@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
 
-.PHONY: run test lint typecheck format bench bench-large loadtest clean
+.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(BENCH_STAMP)
 ## make bench-large: the same on PostgreSQL at 10^7 orders
 bench-large: $(BENCH_STAMP)
 	$(PY) -m bench.run --sizes 10000000 --engines postgresql --name large
+## make bench-webhooks: webhook delivery throughput and latency on both engines
+bench-webhooks: $(STAMP)
+	$(PY) -m bench.webhook_delivery --engine sqlite
+	$(PY) -m bench.webhook_delivery --engine postgresql
 
 clean:
 	rm -rf $(VENV) var $(NODE_DIR)/node_modules

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 
+from number_orders.domain.fulfilment import has_work
 from number_orders.domain.numbering import classify
 from number_orders.domain.orders import OrderedNumber, RegulatoryRequirement, derive_order_state
 from number_orders.domain.test_numbers import ALWAYS_FAILS
@@ -49,6 +50,7 @@ def test_rows_obey_the_order_rules() -> None:
             {(n.country_code, n.phone_number_type) for n in numbers}
         )
         assert order["created_at"] <= order["updated_at"] <= NOW
+        assert (order["fulfil_at"] is not None) == has_work(numbers)
         for number in numbers:
             assert (number.status == "failure") == number.phone_number.endswith(ALWAYS_FAILS)
             if not number.requirements_met:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -14,10 +16,12 @@ from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
 from number_orders.seed_rows import RowMaker, made_in_parallel
-from number_orders.server import open_store, serve
+from number_orders.server import build_service, configure_logging, open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.webhook_commands import add_commands as add_webhook_commands
+from number_orders.worker.runner import Background
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -28,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+    try:
+        settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+    except ValueError as error:
+        print(f"invalid configuration: {error}", file=sys.stderr)
+        return 2
     result: int = args.run(args, settings)
     return result
 
@@ -44,6 +52,24 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int)
     serve_cmd.add_argument("--workers", type=int, help="server processes")
     serve_cmd.add_argument("--rate-limit", type=int, help="requests per minute per key; 0: off")
+    serve_cmd.add_argument(
+        "--fulfilment-delay",
+        type=float,
+        metavar="SECONDS",
+        help="how long an order waits before the worker settles it (default 1)",
+    )
+    serve_cmd.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="no background work (fulfilment, webhooks) in the server processes",
+    )
+    _webhook_options(serve_cmd)
+
+    worker_cmd = _command(
+        commands, "worker", _worker, "settle orders and deliver webhooks (beside other workers)"
+    )
+    worker_cmd.add_argument("--threads", type=int, default=1, help="fulfilment threads (default 1)")
+    _webhook_options(worker_cmd)
 
     _command(commands, "migrate", _migrate, "bring the schema up to date")
 
@@ -63,7 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, help="processes making rows"
     )
+
+    add_webhook_commands(commands, _command)
     return parser
+
+
+def _webhook_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--webhook-max-attempts",
+        type=int,
+        help="attempts per event before it is kept as dead (default 12)",
+    )
 
 
 def _command(
@@ -80,8 +116,19 @@ def _command(
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not _webhook_options_valid(args):
+        return 2
+    if args.fulfilment_delay is not None and args.fulfilment_delay < 0:
+        print("--fulfilment-delay must be zero or more seconds", file=sys.stderr)
+        return 2
     settings = settings.with_changes(
-        host=args.host, port=args.port, workers=args.workers, rate_limit=args.rate_limit
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        rate_limit=args.rate_limit,
+        fulfilment_delay=args.fulfilment_delay,
+        run_worker=False if args.no_worker else None,
+        webhook_max_attempts=args.webhook_max_attempts,
     )
     store = open_store(settings.database_url)
     try:
@@ -89,6 +136,39 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     serve(settings)
+    return 0
+
+
+def _webhook_options_valid(args: argparse.Namespace) -> bool:
+    if args.webhook_max_attempts is not None and args.webhook_max_attempts < 1:
+        print("--webhook-max-attempts must be 1 or more", file=sys.stderr)
+        return False
+    return True
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    if args.threads < 1:
+        print("--threads must be 1 or more", file=sys.stderr)
+        return 2
+    if not _webhook_options_valid(args):
+        return 2
+    settings = settings.with_changes(webhook_max_attempts=args.webhook_max_attempts)
+    configure_logging()
+    store = open_store(settings.database_url)
+    service = build_service(settings, store)
+    background = Background(settings, store, service, fulfilment_threads=args.threads)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    background.start()
+    print(
+        f"worker running: {args.threads} fulfilment thread(s) and webhook delivery; "
+        "Ctrl-C stops it",
+        flush=True,
+    )
+    stopped.wait()
+    background.stop()
+    store.close()
     return 0
 
 

@@ -85,6 +85,18 @@ def invalid_body(problems: list[Problem]) -> ApiError:
     return ApiError(422, problems)
 
 
+def bad_header(name: str, detail: str) -> ApiError:
+    return ApiError(400, [Problem("10015", "Bad Request", detail, parameter=name)])
+
+
+def idempotency_key_reused(header: str) -> ApiError:
+    detail = (
+        f"This {header} was already used with a different request body; "
+        "send a new key for a new order, or the same body to get the same order."
+    )
+    return ApiError(422, [Problem("10015", "Bad Request", detail, parameter=header)])
+
+
 def payload_too_large(limit: int) -> ApiError:
     detail = f"The request body is larger than the limit of {limit} bytes."
     return ApiError(413, [Problem("10015", "Bad Request", detail)])

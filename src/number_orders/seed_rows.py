@@ -7,7 +7,8 @@ out as tuples in `ORDER_COLUMNS` order, with each order's tally key beside it:
 - numbers come from the same per-country templates (checked against the numbering plans
   once); a failed number ends in 0000, and no other number ends in a test suffix;
 - a number whose country needs requirements and lacks them stays pending;
-- the order's `status` and `requirements_met` follow `domain.orders.derive_order_state`.
+- the order's `status` and `requirements_met` follow `domain.orders.derive_order_state`;
+- an order with a pending number whose requirements are met is due for the worker now.
 
 Rows are made in chunks of `CHUNK` orders, each from its own generator seeded by
 `(seed, chunk number)`, so the data depends only on the seed and the time anchor, never
@@ -136,6 +137,8 @@ class RowMaker:
             f"[{listed}]",
             "[" + ",".join(f'"{ids.next()}"' for _ in range(groups)) + "]",
             "[" + ",".join(n[5] for n in numbers) + "]",
+            # Orders the worker could settle join its queue, as if just created.
+            self.now if any(n[2] == PENDING and n[3] for n in numbers) else None,
         )
 
     def _number(self, rng: random.Random, ids: _Ids, recent: bool) -> tuple[Any, ...]:

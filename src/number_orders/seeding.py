@@ -2,8 +2,9 @@
 
 Numbers come from per-country templates checked once against the numbering plans, so
 bulk generation never calls the (slow) validator per number. Failed numbers end in
-0000 and unmet requirements keep numbers pending, exactly as the fulfilment rules
-would have left them.
+0000, no other number ends like a test number, and unmet requirements keep numbers
+pending, exactly as the fulfilment rules would have left them. Loaded orders that the
+worker could still settle join its queue (`SqlStore.insert_number_orders`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from number_orders.domain.orders import (
     derive_order_state,
 )
 from number_orders.domain.regulatory import RequirementRules
-from number_orders.domain.test_numbers import ALWAYS_FAILS
+from number_orders.domain.test_numbers import ALWAYS_FAILS, TEST_SUFFIXES
 from number_orders.domain.timestamps import now_micros
 
 _YEAR = 365 * 86_400 * 1_000_000
@@ -133,6 +134,9 @@ class OrderFactory:
         template = rng.choices(options, _KIND_WEIGHTS[: len(options)])[0]
         low = 10 ** (template.free_digits - 1)
         digits = str(rng.randrange(max(low, 1000), 10**template.free_digits))
+        if digits.endswith(TEST_SUFFIXES):
+            # Test numbers keep their documented paths; an ordinary number never ends so.
+            digits = digits[:-1] + "5"
         requirements = self.rules.requirements_for(country)
         met = rng.random() < 0.85
         if met:

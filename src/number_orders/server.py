@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
+import httpx
 import uvicorn
 
 from number_orders.config import Settings
@@ -22,6 +23,7 @@ from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.runner import Background
 
 # How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
 UVICORN_OPTIONS: dict[str, Any] = {
@@ -41,14 +43,40 @@ def open_store(database_url: str) -> SqlStore:
     return SqlStore(engine)
 
 
-def build_app(settings: Settings, store: SqlStore | None = None) -> RequestGuard:
+def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
+    return NumberOrdersService(
+        store,
+        rules=settings.requirement_rules,
+        fulfilment_delay=settings.fulfilment_delay,
+        auth_cache_seconds=settings.auth_cache_seconds,
+    )
+
+
+def build_app(
+    settings: Settings,
+    store: SqlStore | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> RequestGuard:
     store = store or open_store(settings.database_url)
-    service = NumberOrdersService(store, settings.auth_cache_seconds)
+    service = build_service(settings, store)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
-        yield
-        store.close()
+        # Background work (fulfilment, webhook delivery) runs beside the API in every
+        # server process unless turned off; it shares its queues through the database, so
+        # more processes are safe.
+        background = None
+        if settings.run_worker:
+            background = Background(
+                settings, store, service, webhook_transport=webhook_transport
+            ).start()
+            service.fulfilment_due = background.wake
+        try:
+            yield
+        finally:
+            if background is not None:
+                background.stop()
+            store.close()
 
     return create_app(settings, service, lifespan=lifespan)
 

@@ -7,6 +7,7 @@ receives queries it can run.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -44,6 +45,16 @@ class ListedOrder(NamedTuple):
     connection_id: str | None
     messaging_profile_id: str | None
     billing_group_id: str | None
+
+    @property
+    def phone_numbers(self) -> list[tuple[str, str]]:
+        """`(id, phone_number)` pairs, as `NumberOrder.phone_numbers`."""
+        return [(n["id"], n["phone_number"]) for n in json.loads(self.phone_numbers_json)]
+
+    @property
+    def sub_number_orders_ids(self) -> list[str]:
+        ids: list[str] = json.loads(self.sub_number_orders_ids_json)
+        return ids
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,14 @@ numbers (`derive_order_state`), so every writer (API, worker, seeder) agrees.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 PENDING, SUCCESS, FAILURE = "pending", "success", "failure"
 ORDER_STATUSES = (PENDING, SUCCESS, FAILURE)
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 
 REQUIREMENTS_PENDING = "requirement-info-pending"
 REQUIREMENTS_APPROVED = "approved"
@@ -83,3 +86,9 @@ def derive_order_state(numbers: Sequence[OrderedNumber]) -> tuple[str, bool]:
     if all(n.status == SUCCESS for n in numbers):
         return SUCCESS, requirements_met
     return FAILURE, requirements_met
+
+
+def parse_order_id(text: str) -> str | None:
+    """The canonical (lowercase) form of an order id, or None if it cannot be one."""
+    lowered = text.lower()
+    return lowered if _UUID.fullmatch(lowered) else None

@@ -6,6 +6,7 @@ The table is data so operators can configure it (`RequirementRules.parse`).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from number_orders.domain.orders import RegulatoryRequirement
 
 _NAMESPACE = uuid.UUID("6f1c1b1e-3d4a-4f0e-9a55-2f7a0b7c9d10")
 NO_REQUIREMENTS_COUNTRIES = frozenset({"US", "CA"})
+# The field types the official clients know (`SubNumberOrderRegulatoryRequirement`).
+FIELD_TYPES = frozenset({"address", "document", "textual", "datetime"})
+_COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
 
 
 def requirement_id(country_code: str, field_type: str) -> str:
@@ -41,14 +45,28 @@ class RequirementRules:
 
     @classmethod
     def parse(cls, text: str) -> RequirementRules:
-        """`US=,CA=,GB=address+identity,*=address`: countries and the fields they need."""
+        """`US=,CA=,GB=address+document,*=address`: countries and the fields they need.
+
+        An empty text means the defaults. Raises ValueError naming the first bad entry.
+        """
+        if not text.strip():
+            return cls()
         by_country: dict[str, tuple[str, ...]] = {}
         default: tuple[str, ...] = ("address",)
         for entry in filter(None, (e.strip() for e in text.split(","))):
-            country, _, fields = entry.partition("=")
-            types = tuple(filter(None, fields.split("+")))
-            if country.strip() == "*":
+            country, equals, fields = entry.partition("=")
+            country = country.strip().upper()
+            types = tuple(t.strip() for t in fields.split("+") if t.strip())
+            if not equals or not (country == "*" or _COUNTRY.fullmatch(country)):
+                raise ValueError(f"requirement rule {entry!r} must look like CC=field+field")
+            unknown = set(types) - FIELD_TYPES
+            if unknown:
+                raise ValueError(
+                    f"requirement rule {entry!r}: field types must be among "
+                    f"{', '.join(sorted(FIELD_TYPES))}"
+                )
+            if country == "*":
                 default = types
             else:
-                by_country[country.strip().upper()] = types
+                by_country[country] = types
         return cls(by_country, default)

@@ -6,6 +6,9 @@ digits force a fulfilment path whatever the country.
 | 0000    | always fails |
 | 0001    | needs an address first (even in the US and Canada), then succeeds |
 | 0002    | needs an address first, then fails once it is supplied |
+
+Any other number succeeds once its country's requirements are met, unless another order
+(of any account) holds it: a number belongs to one account at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 ALWAYS_FAILS = "0000"
 NEEDS_REQUIREMENTS = "0001"
 FAILS_AFTER_REQUIREMENTS = "0002"
+TEST_SUFFIXES = (ALWAYS_FAILS, NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)
 
 
 def always_fails(phone_number: str) -> bool:

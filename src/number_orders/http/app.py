@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -19,6 +20,8 @@ from number_orders.http import docs, handlers
 from number_orders.http.guard import RequestGuard
 from number_orders.http.responses import error_response
 from number_orders.service import NumberOrdersService
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def create_app(settings: Settings, service: NumberOrdersService, **starlette: Any) -> RequestGuard:
@@ -64,7 +67,16 @@ _READ = ("GET", "HEAD")
 
 def _routes() -> list[Route]:
     return [
-        Route(HotRoutes.LIST, _unreachable, methods=["GET"]),
+        _route(
+            "/v2/number_orders",
+            GET=_unreachable,  # answered by HotRoutes
+            POST=handlers.create_number_order,
+        ),
+        _route(
+            "/v2/number_orders/{number_order_id}",
+            GET=handlers.retrieve_number_order,
+            PATCH=handlers.update_number_order,
+        ),
         Route("/v2/openapi.json", docs.openapi_json, methods=["GET"]),
         Route("/v2/docs", docs.reference_page, methods=["GET"]),
         Route("/openapi.json", docs.openapi_json, methods=["GET"]),
@@ -76,6 +88,16 @@ async def _unreachable(_request: Request) -> Response:
     raise AssertionError("HotRoutes answers GET and HEAD on this path")
 
 
+def _route(path: str, **by_method: Endpoint) -> Route:
+    """One route per path, so a wrong method's 405 lists every allowed one in `Allow`."""
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await by_method[method](request)
+
+    return Route(path, dispatch, methods=list(by_method))
+
+
 async def _render_api_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return error_response(exc)
@@ -84,7 +106,8 @@ async def _render_api_error(_request: Request, exc: Exception) -> Response:
 async def _render_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "GET").split(", ")
+        # Starlette keeps methods in a set; sorted, the header is the same in every process.
+        allowed = sorted((exc.headers or {}).get("Allow", "GET").split(", "))
         return error_response(errors.method_not_allowed(request.method, allowed))
     if exc.status_code == 404:
         return error_response(errors.not_found())

@@ -32,6 +32,7 @@ ORDER_COLUMNS = (
     "phone_numbers",
     "sub_number_orders_ids",
     "phone_number_details",
+    "fulfil_at",
 )
 BATCH_ROWS = 50_000
 

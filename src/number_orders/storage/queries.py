@@ -33,11 +33,28 @@ API_KEY_COLUMNS = (
 )
 FIND_API_KEY = select(*API_KEY_COLUMNS).where(api_keys.c.key_id == bindparam("key_id"))
 
+ORDER_COLUMNS = (
+    number_orders.c.id,
+    number_orders.c.status,
+    number_orders.c.requirements_met,
+    number_orders.c.phone_numbers_count,
+    number_orders.c.created_at,
+    number_orders.c.updated_at,
+    number_orders.c.phone_numbers,
+    number_orders.c.sub_number_orders_ids,
+    number_orders.c.customer_reference,
+    number_orders.c.connection_id,
+    number_orders.c.messaging_profile_id,
+    number_orders.c.billing_group_id,
+)
+
 # (status, requirements_met, phone_numbers_count, customer_reference, day of created_at)
 CountKey = tuple[str, bool, int, str | None, int]
 
 
-def order_row(account_id: str, detail: NumberOrderDetail) -> dict[str, Any]:
+def order_row(
+    account_id: str, detail: NumberOrderDetail, fulfil_at: int | None = None
+) -> dict[str, Any]:
     order = detail.order
     return {
         "account_id": account_id,
@@ -56,6 +73,7 @@ def order_row(account_id: str, detail: NumberOrderDetail) -> dict[str, Any]:
         ).decode(),
         "sub_number_orders_ids": orjson.dumps(order.sub_number_orders_ids).decode(),
         "phone_number_details": details_text(detail.numbers),
+        "fulfil_at": fulfil_at,
     }
 
 
@@ -200,4 +218,21 @@ def _upsert(
         f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
         f"ON CONFLICT (account_id, {', '.join(keys)}) DO UPDATE SET n = {table.name}.n + excluded.n",
         rows,
+    )
+
+
+def order_from_row(row: Any) -> NumberOrder:
+    return NumberOrder(
+        id=row.id,
+        status=row.status,
+        requirements_met=bool(row.requirements_met),
+        phone_numbers_count=row.phone_numbers_count,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        phone_numbers=[(n["id"], n["phone_number"]) for n in orjson.loads(row.phone_numbers)],
+        sub_number_orders_ids=orjson.loads(row.sub_number_orders_ids),
+        customer_reference=row.customer_reference,
+        connection_id=row.connection_id,
+        messaging_profile_id=row.messaging_profile_id,
+        billing_group_id=row.billing_group_id,
     )

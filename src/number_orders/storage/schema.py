@@ -63,6 +63,10 @@ number_orders = Table(
     # The full phone-number objects. An order's numbers are only ever read and changed
     # together with the order, so they live in it rather than in a table of their own.
     Column("phone_number_details", Text, nullable=False),
+    # When the fulfilment worker should next look at the order; NULL while it has nothing
+    # to do (settled, or waiting for requirements). The order row is its own job, so a
+    # worker's claim and an update lock the same row and cannot deadlock.
+    Column("fulfil_at", BigInteger),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -87,6 +91,15 @@ for _column in ("status", "customer_reference", "requirements_met", "phone_numbe
         number_orders.c.created_at,
         number_orders.c.id,
     )
+
+# The worker's queue: only orders with work are in it. Deliberately not led by account:
+# workers serve every account.
+Index(
+    "ix_orders_fulfil_at",
+    number_orders.c.fulfil_at,
+    sqlite_where=number_orders.c.fulfil_at.is_not(None),
+    postgresql_where=number_orders.c.fulfil_at.is_not(None),
+)
 
 # Exact counts without scanning orders: one row per combination of the filters that
 # have few distinct values, kept in step by every transaction that writes an order.
@@ -139,4 +152,111 @@ order_period_counts = Table(
         "requirements_met",
         "phone_numbers_count",
     ),
+)
+
+# Who holds each phone number: one row per number, so two accounts ordering the same
+# number race on one primary key and exactly one wins, on both engines. `reserved` from
+# the create that first asked for it until its order settles it; then `owned`, or the
+# row is deleted when the number fails.
+number_holdings = Table(
+    "number_holdings",
+    metadata,
+    Column("phone_number", String(16), primary_key=True),
+    Column("account_id", ID, nullable=False),
+    Column("order_id", ID, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# Idempotency keys of creates, per account, so a retried create returns the first order.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("order_id", ID, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "idempotency_key"),
+)
+# Expiry sweeps every account by age.
+Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
+
+
+# -- webhooks ----------------------------------------------------------------------------
+
+# The server's own signing keys. They belong to no customer account, so they are filed
+# under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
+# other, and every query names that constant explicitly. At most one key is active (not
+# retired); retired keys are kept so earlier deliveries stay verifiable.
+SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
+
+webhook_signing_keys = Table(
+    "webhook_signing_keys",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("private_key", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("retired_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "key_id"),
+)
+Index(
+    "ux_webhook_signing_keys_active",
+    webhook_signing_keys.c.account_id,
+    unique=True,
+    sqlite_where=webhook_signing_keys.c.retired_at.is_(None),
+    postgresql_where=webhook_signing_keys.c.retired_at.is_(None),
+)
+
+# The transactional outbox: one row per event, written in the transaction that causes it.
+# `attempts` counts attempts ever made (it is `meta.attempt`); `attempt_base` is where the
+# current round began (a redelivery starts a new round). A claim sets `locked_until` and
+# `lease_token`; only the holder of the token may record the attempt's outcome.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("occurred_at", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("attempt_base", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("locked_until", BigInteger),
+    Column("lease_token", String(32)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The delivery loops' claim query scans only due, pending events.
+Index("ix_webhook_events_due", webhook_events.c.status, webhook_events.c.next_attempt_at)
+Index(
+    "ix_webhook_events_recent",
+    webhook_events.c.account_id,
+    webhook_events.c.created_at,
+    webhook_events.c.id,
+)
+# `events redeliver ID` names an event by its id alone.
+Index("ix_webhook_events_id", webhook_events.c.id)
+
+# One row per attempt: where it went, which key signed it, and what came back.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("event_id", ID, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("duration_micros", BigInteger, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("account_id", "event_id", "attempt"),
 )

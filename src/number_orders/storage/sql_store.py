@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from number_orders.domain.accounts import Account
+from number_orders.domain.fulfilment import has_work
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.signing import SigningKey
 from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import (
+    AttemptResult,
+    ClaimedEvent,
+    DeliveryAttempt,
+    NextStep,
+    WebhookEvent,
+)
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import bulk, queries
+from number_orders.storage import bulk, lifecycle, outbox, queries, signing_keys
 from number_orders.storage.database import is_sqlite
-from number_orders.storage.interface import ApiKeyRecord
+from number_orders.storage.interface import (
+    ApiKeyRecord,
+    Change,
+    FulfilledOrder,
+    Settle,
+    StoredOrder,
+)
 from number_orders.storage.pages import PageReader
 from number_orders.storage.schema import (
     accounts,
     api_keys,
+    idempotency_keys,
     number_orders,
 )
 
@@ -35,6 +53,12 @@ class SqlStore:
         self.sqlite = is_sqlite(engine)
         self.pages = PageReader(engine)
         self.revocations = 0
+        # SQLite admits one writer at a time and makes the others poll with growing sleeps;
+        # queueing this process's writers on a lock instead keeps the write rate steady.
+        # It orders only this process's threads: other processes still meet the file lock.
+        self._write_turn: threading.Lock | nullcontext[None] = (
+            threading.Lock() if self.sqlite else nullcontext()
+        )
 
     # -- transactions ------------------------------------------------------------------
 
@@ -51,6 +75,7 @@ class SqlStore:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         with (
+            self._write_turn,
             self._translated(),
             self.engine.connect().execution_options(writing=True) as conn,
             conn.begin(),
@@ -172,12 +197,166 @@ class SqlStore:
         return bulk.load(self.engine, account_id, batches)
 
     def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
-        order_rows = [queries.order_row(account_id, d) for d in batch]
+        # Loaded orders that the worker could settle join its queue, as if just created.
+        now = now_micros()
+        order_rows = [
+            queries.order_row(account_id, d, now if has_work(d.numbers) else None) for d in batch
+        ]
         counts = Counter(queries.count_key(d.order) for d in batch)
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
             queries.add_counts(conn, account_id, counts)
         return len(batch)
+
+    # -- the order lifecycle -----------------------------------------------------------
+
+    def create_number_order(
+        self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
+    ) -> PriorRequest | None:
+        def attempt() -> PriorRequest | None:
+            with self.writing() as conn:
+                if idempotency is not None:
+                    prior = lifecycle.use_idempotency_key(conn, account_id, idempotency, order)
+                    if prior is not None:
+                        return prior
+                lifecycle.insert_order(conn, account_id, order)
+            return None
+
+        try:
+            return lifecycle.retrying(attempt)
+        except IntegrityError:
+            # A concurrent request with the same key committed first (PostgreSQL makes the
+            # loser wait on the key, then fail): run again to read what it stored.
+            if idempotency is None:
+                raise
+            return lifecycle.retrying(attempt)
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
+        with self.reading() as conn:
+            row = conn.execute(lifecycle.select_order(account_id, order_id)).first()
+        return lifecycle.stored_from_row(row).detail if row else None
+
+    def update_number_order(
+        self, account_id: str, order_id: str, change: Change
+    ) -> NumberOrderDetail | None:
+        def attempt() -> NumberOrderDetail | None:
+            with self.writing() as conn:
+                row = conn.execute(
+                    lifecycle.select_order(account_id, order_id).with_for_update()
+                ).first()
+                if row is None:
+                    return None
+                stored = lifecycle.stored_from_row(row)
+                changed = change(stored)
+                if changed is None:
+                    return stored.detail
+                lifecycle.write_order(conn, account_id, changed)
+                before, after = stored.detail.order, changed.detail.order
+                queries.move_count(
+                    conn, account_id, queries.count_key(before), queries.count_key(after)
+                )
+                return changed.detail
+
+        return lifecycle.retrying(attempt)
+
+    def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
+        def attempt() -> list[FulfilledOrder]:
+            with self.writing() as conn:
+                rows = conn.execute(lifecycle.due(now, limit)).all()
+                fulfilled = [lifecycle.fulfil(conn, row, now, settle) for row in rows]
+                # Counts last and in one sorted statement: see `_insert_order`.
+                for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
+                    queries.add_counts(conn, account_id, moves)
+                return fulfilled
+
+        return lifecycle.retrying(attempt)
+
+    def next_fulfilment_at(self) -> int | None:
+        c = number_orders.c
+        with self.reading() as conn:
+            value = conn.execute(select(func.min(c.fulfil_at)).where(c.fulfil_at.is_not(None)))
+            result: int | None = value.scalar_one()
+        return result
+
+    def expire_idempotency_keys(self, before: int) -> int:
+        statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+        with self.writing() as conn:
+            return int(conn.execute(statement).rowcount)
+
+    # -- webhooks ----------------------------------------------------------------------
+
+    def set_webhook_url(self, account_id: str, url: str | None) -> bool:
+        statement = (
+            update(accounts).where(accounts.c.account_id == account_id).values(webhook_url=url)
+        )
+        with self.writing() as conn:
+            return conn.execute(statement).rowcount == 1
+
+    def ensure_signing_key(self, candidate: SigningKey) -> SigningKey:
+        """The active signing key; `candidate` becomes it when there is none yet."""
+        with self.reading() as conn:
+            found = signing_keys.active_key(conn)
+        if found is not None:
+            return found
+        try:
+            with self.writing() as conn:
+                signing_keys.add_key(conn, candidate)
+            return candidate
+        except IntegrityError:
+            # Another process made the first key at the same moment; use theirs.
+            with self.reading() as conn:
+                found = signing_keys.active_key(conn)
+            assert found is not None
+            return found
+
+    def active_signing_key(self) -> SigningKey | None:
+        with self.reading() as conn:
+            return signing_keys.active_key(conn)
+
+    def rotate_signing_key(self, new_key: SigningKey) -> None:
+        with self.writing() as conn:
+            signing_keys.retire_active(conn, new_key.created_at)
+            signing_keys.add_key(conn, new_key)
+
+    def list_signing_keys(self) -> list[SigningKey]:
+        with self.reading() as conn:
+            return signing_keys.list_keys(conn)
+
+    def claim_webhook_events(
+        self, now: int, limit: int, lease_micros: int, token: str
+    ) -> list[ClaimedEvent]:
+        with self.reading() as conn:
+            if not outbox.any_due(conn, now):
+                return []
+        with self.writing() as conn:
+            return outbox.claim(conn, now, limit, lease_micros, token)
+
+    def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
+        """Record attempts in one transaction; how many still held their lease."""
+        with self.writing() as conn:
+            return sum(outbox.finish(conn, result, step) for result, step in outcomes)
+
+    def list_webhook_events(
+        self, account_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookEvent]:
+        with self.reading() as conn:
+            return outbox.list_events(conn, account_id, status, limit)
+
+    def find_webhook_event(self, event_id: str) -> WebhookEvent | None:
+        with self.reading() as conn:
+            return outbox.find_event(conn, event_id)
+
+    def list_webhook_attempts(self, account_id: str, event_id: str) -> list[DeliveryAttempt]:
+        with self.reading() as conn:
+            return outbox.list_attempts(conn, account_id, event_id)
+
+    def count_webhook_events(self, account_id: str) -> dict[str, int]:
+        with self.reading() as conn:
+            return outbox.count_by_status(conn, account_id)
+
+    def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool:
+        with self.writing() as conn:
+            return outbox.redeliver(conn, account_id, event_id, now)
 
 
 def _is_connection_error(error: DBAPIError) -> bool:

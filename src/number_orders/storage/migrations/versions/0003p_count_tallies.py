@@ -1,14 +1,14 @@
 """count tallies per customer reference and per period; covering recent index
 
 Revision ID: 0003p
-Revises: 0001
+Revises: 0005w
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003p"
-down_revision = "0001"
+down_revision = "0005w"
 branch_labels = None
 depends_on = None
 

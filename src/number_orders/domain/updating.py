@@ -1,0 +1,115 @@
+"""Updating an order: the body's rules (`OrderUpdate.from_body`) and their effect on an
+order (`OrderUpdate.apply`). Only `customer_reference` and requirement values change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from number_orders.domain.fields import FieldReader, pointer, shown
+from number_orders.domain.orders import (
+    NumberOrderDetail,
+    OrderedNumber,
+    RegulatoryRequirement,
+    derive_order_state,
+)
+from number_orders.errors import invalid_body
+
+_KEEP = object()  # customer_reference absent: leave it as it is
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementValue:
+    requirement_id: str
+    field_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderUpdate:
+    customer_reference: Any = _KEEP  # a string, None to clear it, or _KEEP
+    requirement_values: tuple[RequirementValue, ...] = ()
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> OrderUpdate:
+        reader = FieldReader()
+        reference = _KEEP
+        if "customer_reference" in body:
+            reference = reader.text(body, "customer_reference", "/customer_reference")
+        values = _requirement_values(reader, body)
+        if reader.problems:
+            raise invalid_body(reader.problems)
+        return cls(reference, tuple(values))
+
+    def apply(self, detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
+        """The order after this update, or None when nothing would change.
+
+        A requirement id names one requirement of a country (`regulatory.requirement_id`),
+        so one value satisfies it on every number of the order that has it.
+        """
+        self._check_known(detail)
+        order = detail.order
+        reference = order.customer_reference
+        if self.customer_reference is not _KEEP:
+            reference = self.customer_reference
+        values = {v.requirement_id: v.field_value for v in self.requirement_values}
+        numbers = [_with_values(n, values) for n in detail.numbers]
+        if reference == order.customer_reference and numbers == detail.numbers:
+            return None
+        status, requirements_met = derive_order_state(numbers)
+        changed = replace(
+            order,
+            customer_reference=reference,
+            status=status,
+            requirements_met=requirements_met,
+            updated_at=max(now, order.updated_at + 1),
+        )
+        return NumberOrderDetail(changed, numbers)
+
+    def _check_known(self, detail: NumberOrderDetail) -> None:
+        known = {r.requirement_id for n in detail.numbers for r in n.regulatory_requirements}
+        reader = FieldReader()
+        for index, value in enumerate(self.requirement_values):
+            if value.requirement_id not in known:
+                reader.bad(
+                    pointer("regulatory_requirements", index, "requirement_id"),
+                    f"requirement_id {shown(value.requirement_id)} is not a requirement of this "
+                    f"order's numbers; its requirements: {', '.join(sorted(known)) or 'none'}.",
+                )
+        if reader.problems:
+            raise invalid_body(reader.problems)
+
+
+def _with_values(number: OrderedNumber, values: Mapping[str, str]) -> OrderedNumber:
+    requirements = [
+        RegulatoryRequirement(r.requirement_id, r.field_type, values[r.requirement_id])
+        if r.requirement_id in values
+        else r
+        for r in number.regulatory_requirements
+    ]
+    if requirements == number.regulatory_requirements:
+        return number
+    return replace(number, regulatory_requirements=requirements)
+
+
+def _requirement_values(reader: FieldReader, body: Mapping[str, Any]) -> list[RequirementValue]:
+    items = reader.array(body, "regulatory_requirements", "/regulatory_requirements")
+    values: list[RequirementValue] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items or []):
+        where = pointer("regulatory_requirements", index)
+        entry = reader.object(item, "each regulatory_requirements item", where)
+        if entry is None:
+            continue
+        requirement = reader.text(entry, "requirement_id", where + "/requirement_id", required=True)
+        value = reader.text(entry, "field_value", where + "/field_value", required=True)
+        if requirement is not None and requirement in seen:
+            reader.bad(
+                where + "/requirement_id",
+                f"requirement_id {shown(requirement)} appears more than once.",
+            )
+        elif requirement is not None and value is not None:
+            seen.add(requirement)
+            values.append(RequirementValue(requirement, value))
+    return values

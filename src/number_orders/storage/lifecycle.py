@@ -1,0 +1,162 @@
+"""Order lifecycle statements: create, update and fulfilment, in the caller's transaction.
+
+Lock order, the same in every transaction so they never wait on each other in a circle:
+the order row (or the idempotency key), then number holdings in phone-number order, then
+counts, last and in one sorted statement.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError
+
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
+from number_orders.domain.orders import PENDING, NumberOrderDetail
+from number_orders.storage import holdings, outbox, queries
+from number_orders.storage.interface import FulfilledOrder, Settle, StoredOrder
+from number_orders.storage.schema import idempotency_keys, number_orders
+
+DETAIL_COLUMNS = (
+    number_orders.c.account_id,
+    *queries.ORDER_COLUMNS,
+    number_orders.c.phone_number_details,
+    number_orders.c.fulfil_at,
+)
+
+# PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
+# deadlock detected.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+_ATTEMPTS = 3
+
+T = TypeVar("T")
+
+
+def insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None:
+    detail = stored.detail
+    order = detail.order
+    conn.execute(
+        insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
+    )
+    numbers = [n.phone_number for n in detail.numbers]
+    holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
+    # Counts last, in every transaction, so no one waits on a count while holding others.
+    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
+
+
+def use_idempotency_key(
+    conn: Connection, account_id: str, key: IdempotencyKey, stored: StoredOrder
+) -> PriorRequest | None:
+    """What the key was used for before, or None after recording it for this order.
+
+    The insert comes first in the transaction, so on PostgreSQL a concurrent twin waits
+    on the key's row before doing any other work.
+    """
+    c = idempotency_keys.c
+    row = conn.execute(
+        select(c.fingerprint, c.order_id).where(
+            c.account_id == account_id, c.idempotency_key == key.key
+        )
+    ).first()
+    if row is not None:
+        return PriorRequest(row.fingerprint, row.order_id)
+    conn.execute(
+        insert(idempotency_keys).values(
+            account_id=account_id,
+            idempotency_key=key.key,
+            fingerprint=key.fingerprint,
+            order_id=stored.detail.order.id,
+            created_at=stored.detail.order.created_at,
+        )
+    )
+    return None
+
+
+def select_order(account_id: str, order_id: str) -> Any:
+    c = number_orders.c
+    return select(*DETAIL_COLUMNS).where(c.account_id == account_id, c.id == order_id)
+
+
+def due(now: int, limit: int) -> Any:
+    """Due orders no other worker holds. SKIP LOCKED lets workers share the queue on
+    PostgreSQL; SQLite renders no FOR UPDATE, and its BEGIN IMMEDIATE already admits
+    one writer at a time."""
+    c = number_orders.c
+    return (
+        select(*DETAIL_COLUMNS)
+        .where(c.fulfil_at.is_not(None), c.fulfil_at <= now)
+        .order_by(c.fulfil_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
+    """Settle one claimed order; its count moves are the caller's (`count_moves`)."""
+    stored = stored_from_row(row)
+    order_id = stored.detail.order.id
+    account_id: str = row.account_id
+    settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
+    for phone_number in settlement.failed:
+        holdings.release(conn, account_id, order_id, phone_number)
+    # Every number that could move has moved; the rest wait for requirements, and the
+    # update that supplies them puts the order back on the queue.
+    write_order(conn, account_id, StoredOrder(settlement.detail, None))
+    settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
+    if settled:
+        # Committed with the status change, or not at all: the transactional outbox. This
+        # is the only place an order leaves `pending` (updates only supply requirements).
+        outbox.enqueue_order_complete(conn, account_id, settlement.detail)
+    return FulfilledOrder(account_id, settlement.detail, settled)
+
+
+def count_moves(
+    fulfilled: list[FulfilledOrder], rows: Sequence[Any]
+) -> dict[str, Counter[queries.CountKey]]:
+    moves: dict[str, Counter[queries.CountKey]] = {}
+    for done, row in zip(fulfilled, rows, strict=True):
+        before = queries.count_key(queries.order_from_row(row))
+        after = queries.count_key(done.detail.order)
+        if before != after:
+            moves.setdefault(done.account_id, Counter()).update({before: -1, after: 1})
+    return moves
+
+
+def write_order(conn: Connection, account_id: str, after: StoredOrder) -> None:
+    """Write the order's changing columns (counts are the caller's)."""
+    order = after.detail.order
+    c = number_orders.c
+    conn.execute(
+        update(number_orders)
+        .where(c.account_id == account_id, c.id == order.id)
+        .values(
+            status=order.status,
+            requirements_met=order.requirements_met,
+            customer_reference=order.customer_reference,
+            updated_at=order.updated_at,
+            phone_number_details=queries.details_text(after.detail.numbers),
+            fulfil_at=after.fulfil_at,
+        )
+    )
+
+
+def stored_from_row(row: Any) -> StoredOrder:
+    detail = NumberOrderDetail(
+        queries.order_from_row(row), queries.numbers_from_text(row.phone_number_details)
+    )
+    return StoredOrder(detail, row.fulfil_at)
+
+
+def retrying(attempt: Callable[[], T]) -> T:
+    """Run a transaction again when PostgreSQL aborted it to break a deadlock."""
+    for remaining in range(_ATTEMPTS - 1, -1, -1):
+        try:
+            return attempt()
+        except DBAPIError as error:
+            if remaining == 0 or getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES:
+                raise
+    raise AssertionError("unreachable")

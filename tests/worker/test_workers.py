@@ -1,0 +1,166 @@
+"""Fulfilment workers beside each other, on both engines: each order is settled exactly
+once, each number goes to one account, and the queue lives only in the database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from number_orders.domain.creating import NewOrder
+from number_orders.domain.idempotency import IdempotencyKey
+from number_orders.domain.listing import ListQuery
+from number_orders.domain.orders import PENDING, SUCCESS, NumberOrderDetail
+from number_orders.domain.timestamps import now_micros
+from number_orders.seeding import OrderFactory
+from number_orders.server import open_store
+from number_orders.service import NumberOrdersService
+from number_orders.storage import FulfilledOrder
+from number_orders.storage.schema import number_holdings
+from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from tests.orders import assert_counts_exact, number, order_body, wait_until
+
+BURST = 160
+WORKERS = 4
+
+
+def new_order(*numbers: str) -> NewOrder:
+    return NewOrder.from_body(order_body(*numbers))
+
+
+def pending_count(store: SqlStore, account_ids: list[str]) -> int:
+    return sum(
+        store.list_number_orders(a, ListQuery(status=PENDING, page_size=1))[1] for a in account_ids
+    )
+
+
+def test_many_workers_settle_a_burst_exactly_once(store: SqlStore, database_url: str) -> None:
+    service = NumberOrdersService(store)
+    accounts = [service.create_api_key(n).account.account_id for n in ("acme", "globex")]
+    # Every number is ordered by both accounts, so workers also race for holdings.
+    shared = [number() for _ in range(BURST // 2)]
+    created = [
+        service.create_number_order(account, new_order(phone_number)).order.id
+        for phone_number in shared
+        for account in accounts
+    ]
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def record(fulfilled: list[FulfilledOrder]) -> None:
+        with lock:
+            seen.extend(f.detail.order.id for f in fulfilled if f.settled)
+
+    # Each worker has its own engine and connections, as separate processes would.
+    stores = [open_store(database_url) for _ in range(WORKERS)]
+    workers = [
+        FulfilmentWorker(NumberOrdersService(s), on_fulfilled=record, batch=10) for s in stores
+    ]
+    threads = WorkerThreads(workers).start()
+    try:
+        wait_until(lambda: pending_count(store, accounts) == 0, timeout=60, interval=0.1)
+    finally:
+        threads.stop()
+        for s in stores:
+            s.close()
+    assert sorted(seen) == sorted(created)  # every order settled, none twice
+    winners = Counter(
+        detail.numbers[0].phone_number
+        for account in accounts
+        for detail in _details(store, account)
+        if detail.order.status == SUCCESS
+    )
+    assert winners == Counter(dict.fromkeys(shared, 1))
+    assert_counts_exact(store)
+
+
+def _details(store: SqlStore, account_id: str) -> list[NumberOrderDetail]:
+    orders, _ = store.list_number_orders(account_id, ListQuery(page_size=250))
+    found = [store.retrieve_number_order(account_id, o.id) for o in orders]
+    return [d for d in found if d is not None]
+
+
+def test_an_order_waits_for_its_fulfilment_delay(store: SqlStore) -> None:
+    service = NumberOrdersService(store, fulfilment_delay=3600)
+    account = service.create_api_key("acme").account.account_id
+    detail = service.create_number_order(account, new_order(number()))
+    assert service.next_fulfilment_at() == detail.order.created_at + 3600 * 1_000_000
+    assert service.fulfil_due_orders(10) == []
+    assert store.retrieve_number_order(account, detail.order.id).order.status == PENDING  # type: ignore[union-attr]
+
+
+def test_failed_numbers_are_released_and_successful_ones_owned(store: SqlStore) -> None:
+    service = NumberOrdersService(store)
+    account = service.create_api_key("acme").account.account_id
+    good, bad = number(), number("US", "0000")
+    detail = service.create_number_order(account, new_order(good, bad))
+    assert _holdings(store) == {good: "reserved", bad: "reserved"}
+    (fulfilled,) = service.fulfil_due_orders(10)
+    assert fulfilled.settled and fulfilled.detail.order.id == detail.order.id
+    assert _holdings(store) == {good: "owned"}
+    assert service.fulfil_due_orders(10) == []  # off the queue
+
+
+def _holdings(store: SqlStore) -> dict[str, str]:
+    h = number_holdings.c
+    with store.engine.connect() as conn:
+        return dict(conn.execute(select(h.phone_number, h.state)).all())  # type: ignore[arg-type]
+
+
+def test_seeded_orders_with_work_join_the_queue(store: SqlStore) -> None:
+    service = NumberOrdersService(store)
+    account = service.create_api_key("acme").account.account_id
+    factory = OrderFactory(seed=3)
+    factory.now = now_micros()
+    store.insert_number_orders(account, factory.orders(300))
+    worker = FulfilmentWorker(service, batch=500)
+    worker.run_once()
+    for detail in _details(store, account):
+        # What is still pending waits for requirements, as the rules say.
+        for n in detail.numbers:
+            assert n.status != PENDING or not n.requirements_met
+    assert service.next_fulfilment_at() is None
+    assert_counts_exact(store)
+
+
+def test_idempotency_keys_expire_after_a_day(store: SqlStore) -> None:
+    service = NumberOrdersService(store)
+    account = service.create_api_key("acme").account.account_id
+    body = order_body(number())
+    service.create_number_order(
+        account, NewOrder.from_body(body), IdempotencyKey.for_body("k", body)
+    )
+    assert service.expire_idempotency_keys() == 0  # younger than a day: kept
+    assert store.expire_idempotency_keys(now_micros() + 1) == 1
+
+
+def test_the_worker_command_settles_orders_and_stops_on_sigterm(
+    store: SqlStore, database_url: str
+) -> None:
+    service = NumberOrdersService(store)
+    account = service.create_api_key("acme").account.account_id
+    ids = [service.create_number_order(account, new_order(number())).order.id for _ in range(5)]
+    command = Path(sys.executable).parent / "number-orders"
+    env = {**os.environ, "NUMBER_ORDERS_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [str(command), "worker", "--threads", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: pending_count(store, [account]) == 0, timeout=30, interval=0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "worker running" in out
+    assert all(store.retrieve_number_order(account, i).order.status == SUCCESS for i in ids)  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
 
-.PHONY: run test lint typecheck format bench bench-large loadtest clean
+.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +35,25 @@ typecheck: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format $(LINTED)
 	$(VENV)/bin/ruff check --fix $(LINTED)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	touch $@
+
+## make bench: list latency/throughput at 10^4..10^6 orders on SQLite and PostgreSQL (not CI)
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run --sizes 10000,100000,1000000 --engines sqlite,postgresql
+
+## make bench-large: the same on PostgreSQL at 10^7 orders
+bench-large: $(BENCH_STAMP)
+	$(PY) -m bench.run --sizes 10000000 --engines postgresql --name large
+## make bench-webhooks: webhook delivery throughput and latency on both engines
+bench-webhooks: $(STAMP)
+	$(PY) -m bench.webhook_delivery --engine sqlite
+	$(PY) -m bench.webhook_delivery --engine postgresql
 
 ## make loadtest: 64 clients for 60 s against `serve --workers 2` on loopback (not CI)
 loadtest: $(STAMP)

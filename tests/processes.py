@@ -23,10 +23,11 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    def __init__(self, database_url: str, *args: str) -> None:
+    def __init__(self, database_url: str, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.database_url = database_url
         self.args = args
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -34,7 +35,7 @@ class ServeProcess:
         return f"http://127.0.0.1:{self.port}/v2"
 
     def start(self, key: str, timeout: float = 30.0) -> ServeProcess:
-        env = {**os.environ, "NUMBER_ORDERS_DEMO": "0"}
+        env = {**os.environ, "NUMBER_ORDERS_DEMO": "0", **self.env}
         self.process = subprocess.Popen(
             [
                 str(COMMAND),

@@ -1,6 +1,6 @@
 """A PostgreSQL outage under a running service: fast 503s, a failing readiness check, and
-recovery by itself once the database is back. Uses a PostgreSQL server of its own, since
-it stops it."""
+recovery by itself once the database is back, background fulfilment included. Uses a
+PostgreSQL server of its own, since it stops it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from number_orders.seeding import OrderFactory
 from number_orders.server import open_store
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer
+from tests.orders import number
 from tests.pg_server import PostgresServer, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL 15 binaries not installed")
@@ -40,7 +41,7 @@ def test_a_database_outage_is_503_at_once_and_heals_by_itself(
     store = open_store(url)
     key = new_key(store, "acme")
     store.insert_number_orders(store.ensure_account("acme").account_id, OrderFactory(2).orders(30))
-    settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
+    settings = Settings(database_url=url, demo=False, fulfilment_delay=0.0)
     with LiveServer(settings, store) as server, client_for(server, key) as client:
         assert client.get("/number_orders").status_code == 200
         root = httpx.Client(base_url=server.root_url, timeout=30)
@@ -70,4 +71,15 @@ def test_a_database_outage_is_503_at_once_and_heals_by_itself(
         assert response.json()["meta"]["total_results"] == 30
         assert root.get("/readyz").status_code == 200
         root.close()
+
+        # The worker beside the API lived through the outage: a new order still settles.
+        created = client.post(
+            "/number_orders", json={"phone_numbers": [{"phone_number": number()}]}
+        )
+        assert created.status_code == 200, created.text
+        order_id = created.json()["data"]["id"]
+        deadline = time.monotonic() + 15
+        while client.get(f"/number_orders/{order_id}").json()["data"]["status"] == "pending":
+            assert time.monotonic() < deadline, "the order was not settled after the outage"
+            time.sleep(0.1)
     store.close()

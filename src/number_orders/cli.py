@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed_rows import RowMaker, made_in_parallel
 from number_orders.server import build_service, configure_logging, open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from number_orders.webhook_commands import add_commands as add_webhook_commands
+from number_orders.worker.runner import Background
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -65,11 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--no-worker",
         action="store_true",
-        help="do not settle orders in the server processes (run `worker` instead)",
+        help="no background work (fulfilment, webhooks) in the server processes",
     )
+    _webhook_options(serve_cmd)
 
-    worker_cmd = _command(commands, "worker", _worker, "settle orders (beside other workers)")
-    worker_cmd.add_argument("--threads", type=int, default=1, help="worker threads (default 1)")
+    worker_cmd = _command(
+        commands, "worker", _worker, "settle orders and deliver webhooks (beside other workers)"
+    )
+    worker_cmd.add_argument("--threads", type=int, default=1, help="fulfilment threads (default 1)")
+    _webhook_options(worker_cmd)
 
     _command(commands, "migrate", _migrate, "bring the schema up to date")
 
@@ -85,7 +90,21 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--account", required=True)
     seed.add_argument("--orders", type=int, required=True)
     seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
+    seed.add_argument("--now", type=int, help="time anchor in Unix microseconds (default: now)")
+    seed.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="processes making rows"
+    )
+
+    add_webhook_commands(commands, _command)
     return parser
+
+
+def _webhook_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--webhook-max-attempts",
+        type=int,
+        help="attempts per event before it is kept as dead (default 12)",
+    )
 
 
 def _command(
@@ -102,6 +121,8 @@ def _command(
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not _webhook_options_valid(args):
+        return 2
     if args.fulfilment_delay is not None and args.fulfilment_delay < 0:
         print("--fulfilment-delay must be zero or more seconds", file=sys.stderr)
         return 2
@@ -113,6 +134,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         body_limit=args.body_limit,
         fulfilment_delay=args.fulfilment_delay,
         run_worker=False if args.no_worker else None,
+        webhook_max_attempts=args.webhook_max_attempts,
     )
     store = open_store(settings.database_url)
     try:
@@ -123,21 +145,35 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _webhook_options_valid(args: argparse.Namespace) -> bool:
+    if args.webhook_max_attempts is not None and args.webhook_max_attempts < 1:
+        print("--webhook-max-attempts must be 1 or more", file=sys.stderr)
+        return False
+    return True
+
+
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     if args.threads < 1:
         print("--threads must be 1 or more", file=sys.stderr)
         return 2
+    if not _webhook_options_valid(args):
+        return 2
+    settings = settings.with_changes(webhook_max_attempts=args.webhook_max_attempts)
     configure_logging()
     store = open_store(settings.database_url)
     service = build_service(settings, store)
-    threads = WorkerThreads([FulfilmentWorker(service) for _ in range(args.threads)])
+    background = Background(settings, store, service, fulfilment_threads=args.threads)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
-    threads.start()
-    print(f"fulfilment worker running with {args.threads} thread(s); Ctrl-C stops it", flush=True)
+    background.start()
+    print(
+        f"worker running: {args.threads} fulfilment thread(s) and webhook delivery; "
+        "Ctrl-C stops it",
+        flush=True,
+    )
     stopped.wait()
-    threads.stop()
+    background.stop()
     store.close()
     return 0
 
@@ -189,7 +225,8 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings.database_url)
     account = store.ensure_account(args.account)
     started = time.perf_counter()
-    inserted = seed_orders(store, account.account_id, args.orders, args.seed)
+    now = now_micros() if args.now is None else args.now
+    inserted = seed_orders(store, account.account_id, args.orders, args.seed, now, args.processes)
     elapsed = time.perf_counter() - started
     store.close()
     rate = inserted / elapsed if elapsed > 0 else 0.0
@@ -197,17 +234,9 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def seed_orders(store: SqlStore, account_id: str, count: int, seed: int | None) -> int:
-    from rich.progress import Progress
-
-    factory = OrderFactory(seed)
-    with Progress(disable=not sys.stdout.isatty(), transient=True) as progress:
-        task = progress.add_task("seeding", total=count)
-
-        def tracked() -> object:
-            for i, order in enumerate(factory.orders(count), 1):
-                if i % 1000 == 0:
-                    progress.update(task, completed=i)
-                yield order
-
-        return store.insert_number_orders(account_id, tracked())  # type: ignore[arg-type]
+def seed_orders(
+    store: SqlStore, account_id: str, count: int, seed: int | None, now: int, processes: int
+) -> int:
+    maker = RowMaker(account_id, now, count)
+    made = made_in_parallel(maker, seed, count, processes)
+    return store.load_order_rows(account_id, ((c.rows, c.counts) for c in made))

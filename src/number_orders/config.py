@@ -24,6 +24,16 @@ class Settings:
     fulfilment_delay: float = 1.0
     run_worker: bool = True
     demo: bool = True
+    # How long a key that passed authentication is trusted without a lookup (see
+    # `service.RecentKeys`); 0 looks every key up on every request.
+    auth_cache_seconds: float = 1.0
+    # Webhook delivery: attempts per round, seconds per attempt, and the backoff curve
+    # (attempt n waits up to min(cap, base * 2^(n-1)) seconds, uniformly at random).
+    webhook_max_attempts: int = 12
+    webhook_timeout: float = 10.0
+    webhook_backoff_base: float = 1.0
+    webhook_backoff_cap: float = 1800.0
+    webhook_poll_interval: float = 0.2
     # Regulatory requirements per country, `RequirementRules.parse` format; "" = defaults.
     requirements: str = ""
 
@@ -45,6 +55,12 @@ class Settings:
             fulfilment_delay=get("FULFILMENT_DELAY", 1.0, float),
             run_worker=get("RUN_WORKER", "1") not in ("0", "false", "no"),
             demo=get("DEMO", "1") not in ("0", "false", "no"),
+            auth_cache_seconds=get("AUTH_CACHE_SECONDS", 1.0, float),
+            webhook_max_attempts=get("WEBHOOK_MAX_ATTEMPTS", 12, int),
+            webhook_timeout=get("WEBHOOK_TIMEOUT", 10.0, float),
+            webhook_backoff_base=get("WEBHOOK_BACKOFF_BASE", 1.0, float),
+            webhook_backoff_cap=get("WEBHOOK_BACKOFF_CAP", 1800.0, float),
+            webhook_poll_interval=get("WEBHOOK_POLL_INTERVAL", 0.2, float),
             requirements=requirements,
         )
 
@@ -67,5 +83,11 @@ class Settings:
             "NUMBER_ORDERS_FULFILMENT_DELAY": str(self.fulfilment_delay),
             "NUMBER_ORDERS_RUN_WORKER": "1" if self.run_worker else "0",
             "NUMBER_ORDERS_DEMO": "1" if self.demo else "0",
+            "NUMBER_ORDERS_AUTH_CACHE_SECONDS": str(self.auth_cache_seconds),
+            "NUMBER_ORDERS_WEBHOOK_MAX_ATTEMPTS": str(self.webhook_max_attempts),
+            "NUMBER_ORDERS_WEBHOOK_TIMEOUT": str(self.webhook_timeout),
+            "NUMBER_ORDERS_WEBHOOK_BACKOFF_BASE": str(self.webhook_backoff_base),
+            "NUMBER_ORDERS_WEBHOOK_BACKOFF_CAP": str(self.webhook_backoff_cap),
+            "NUMBER_ORDERS_WEBHOOK_POLL_INTERVAL": str(self.webhook_poll_interval),
             "NUMBER_ORDERS_REQUIREMENTS": self.requirements,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,31 +11,25 @@ from number_orders.domain.accounts import Account, new_api_key, secret_matches, 
 from number_orders.domain.creating import NewOrder, build_order
 from number_orders.domain.fulfilment import has_work, settle
 from number_orders.domain.idempotency import HEADER, RETENTION_MICROS, IdempotencyKey
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail, parse_order_id
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail, parse_order_id
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.signing import SigningKey, new_signing_key
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
+from number_orders.domain.webhooks import WebhookEvent, check_webhook_url
 from number_orders.storage import ApiKeyRecord, FulfilledOrder, Store, StoredOrder
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    orders: list[NumberOrder]
+    orders: list[ListedOrder]
     total_results: int
     query: ListQuery
 
     @property
     def total_pages(self) -> int:
         return self.query.total_pages(self.total_results)
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who a request acts for: the key's account, and the key (rate limits are per key)."""
-
-    account_id: str
-    key_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +49,29 @@ class NumberOrdersService:
         store: Store,
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
+        auth_cache_seconds: float = 0.0,
     ) -> None:
         self.store = store
+        self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
         # Nudges an in-process worker when work is queued; other processes poll.
         self.fulfilment_due: Callable[[], None] = _nothing
 
-    def authenticate(self, token: str) -> Caller:
-        """The account and key a bearer token stands for; 401 for anything else."""
+    def authenticate(self, token: str) -> str:
+        """The account id a bearer token belongs to; 401 for anything else."""
         parts = split_api_key(token)
         if parts is not None:
             key_id, secret = parts
             record = self.store.find_api_key(key_id)
             if record and record.revoked_at is None and secret_matches(secret, record.secret_hash):
-                return Caller(record.account_id, record.key_id)
+                self.recent_keys.remember(token, record.account_id, self.store.revocations)
+                return record.account_id
         raise errors.authentication_failed()
+
+    def recently_authenticated(self, token: str) -> str | None:
+        """The account of a key that passed `authenticate` moments ago, else None."""
+        return self.recent_keys.account_of(token, self.store.revocations)
 
     def check_ready(self) -> None:
         """Raises `StoreUnavailable` unless the store answers."""
@@ -152,6 +154,44 @@ class NumberOrdersService:
         )
         return IssuedKey(account, key.key_id, key.token)
 
+    # -- webhooks ----------------------------------------------------------------------
+
+    def set_webhook_url(self, account_name: str, url: str | None) -> Account:
+        """Takes effect at the next delivery attempt: the loops read it at claim time."""
+        if url is not None and (problem := check_webhook_url(url)):
+            raise ValueError(problem)
+        account = self._account(account_name)
+        self.store.set_webhook_url(account.account_id, url)
+        return Account(account.account_id, account.name, url)
+
+    def ensure_signing_key(self) -> SigningKey:
+        return self.store.ensure_signing_key(new_signing_key(now_micros()))
+
+    def rotate_signing_key(self) -> SigningKey:
+        key = new_signing_key(now_micros())
+        self.store.rotate_signing_key(key)
+        return key
+
+    def list_webhook_events(
+        self, account_name: str | None, status: str | None, limit: int
+    ) -> list[WebhookEvent]:
+        account_id = self._account(account_name).account_id if account_name else None
+        return self.store.list_webhook_events(account_id, status, limit)
+
+    def redeliver_webhook_event(self, event_id: str) -> WebhookEvent:
+        event = self.store.find_webhook_event(event_id)
+        if event is None:
+            raise LookupError(f"no event {event_id}")
+        if not self.store.redeliver_webhook_event(event.account_id, event.id, now_micros()):
+            raise ValueError(f"event {event_id} is being delivered right now; try again shortly")
+        return event
+
+    def _account(self, name: str) -> Account:
+        account = self.store.find_account(name)
+        if account is None:
+            raise LookupError(f"no account named {name!r}")
+        return account
+
     def _due(self, detail: NumberOrderDetail, now: int) -> int | None:
         return now + self.fulfilment_delay if has_work(detail.numbers) else None
 
@@ -162,3 +202,33 @@ class NumberOrdersService:
 
 def _order_not_found() -> errors.ApiError:
     return errors.not_found("No number order with this id exists.")
+
+
+class RecentKeys:
+    """Keys that passed authentication in the last `seconds`, so most requests skip the
+    lookup. A revocation through this process's store takes effect at once (it bumps
+    `Store.revocations`); one made by another process takes effect within `seconds`.
+    Only successes are kept, only briefly, and nothing else depends on them.
+    """
+
+    MAX_KEYS = 10_000
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._accounts: dict[str, tuple[str, float]] = {}
+        self._revocations = 0
+
+    def remember(self, token: str, account_id: str, revocations: int) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self._accounts) >= self.MAX_KEYS or revocations != self._revocations:
+            self._accounts.clear()
+            self._revocations = revocations
+        self._accounts[token] = (account_id, self.clock() + self.seconds)
+
+    def account_of(self, token: str, revocations: int) -> str | None:
+        found = self._accounts.get(token)
+        if found is None or revocations != self._revocations or found[1] < self.clock():
+            return None
+        return found[0]

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections import Counter
 from dataclasses import replace
 
 import httpx
+from sqlalchemy import insert
 
 from number_orders.config import Settings
+from number_orders.domain.timestamps import now_micros
 from number_orders.seeding import OrderFactory
+from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer
@@ -91,8 +95,32 @@ def test_metrics_count_requests_by_route_template_and_status(
     assert samples[(requests, 'method="GET",route="/v2/number_orders",status="401"')] == 1
     count = "number_orders_http_request_duration_seconds_count"
     assert samples[(count, 'method="GET",route="/v2/number_orders"')] == 5
-    pending = sum(1 for d in details if d.order.status == "pending")
-    assert samples[("number_orders_outbox_depth", "")] == pending
+    assert samples[("number_orders_outbox_depth", "")] == 0
+    add_events(store, account, ["pending", "pending", "delivered", "dead", "pending"])
+    samples = parse_metrics(httpx.get(live.root_url + "/metrics").text)
+    assert samples[("number_orders_outbox_depth", "")] == 3
+
+
+def add_events(store: SqlStore, account_id: str, statuses: list[str]) -> None:
+    """Outbox rows as delivery leaves them; not due for a year, so no loop takes them."""
+    later = now_micros() + 365 * 24 * 3600 * 1_000_000
+    rows = [
+        {
+            "account_id": account_id,
+            "id": str(uuid.uuid4()),
+            "event_type": "number_order.complete",
+            "occurred_at": later,
+            "payload": "{}",
+            "status": status,
+            "attempts": 0,
+            "attempt_base": 0,
+            "next_attempt_at": later,
+            "created_at": later,
+        }
+        for status in statuses
+    ]
+    with store.engine.begin() as conn:
+        conn.execute(insert(webhook_events), rows)
 
 
 def parse_metrics(text: str) -> Counter[tuple[str, str]]:

@@ -7,11 +7,12 @@ receives queries it can run.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from number_orders.domain.orders import ORDER_STATUSES
 from number_orders.domain.timestamps import parse_instant
@@ -24,6 +25,36 @@ MAX_INT32 = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class ListedOrder(NamedTuple):
+    """An order as the list shows it. Its two lists arrive as the JSON text they were
+    stored as (`[{"id", "phone_number"}]` and `["id", ...]`), so a page is written out
+    without decoding and re-encoding them.
+    """
+
+    id: str
+    status: str
+    requirements_met: bool
+    phone_numbers_count: int
+    created_at: int
+    updated_at: int
+    phone_numbers_json: str
+    sub_number_orders_ids_json: str
+    customer_reference: str | None
+    connection_id: str | None
+    messaging_profile_id: str | None
+    billing_group_id: str | None
+
+    @property
+    def phone_numbers(self) -> list[tuple[str, str]]:
+        """`(id, phone_number)` pairs, as `NumberOrder.phone_numbers`."""
+        return [(n["id"], n["phone_number"]) for n in json.loads(self.phone_numbers_json)]
+
+    @property
+    def sub_number_orders_ids(self) -> list[str]:
+        ids: list[str] = json.loads(self.sub_number_orders_ids_json)
+        return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +71,12 @@ class ListQuery:
     @property
     def offset(self) -> int:
         return (self.page_number - 1) * self.page_size
+
+    @property
+    def created_range(self) -> tuple[int | None, int | None]:
+        """The strict bounds as a half-open `[lo, hi)` of integer instants."""
+        lo = None if self.created_after is None else self.created_after + 1
+        return lo, self.created_before
 
     def total_pages(self, total_results: int) -> int:
         return math.ceil(total_results / self.page_size)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROS = 1_000_000
+_DAY = 86_400 * _MICROS
+_EPOCH_DATE = date(1970, 1, 1)
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
@@ -25,9 +28,21 @@ def now_micros() -> int:
 
 
 def format_micros(micros: int) -> str:
-    """`2018-01-01T00:00:00.000000Z`, the shape Telnyx uses."""
-    moment = _EPOCH + timedelta(microseconds=micros)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """`2018-01-01T00:00:00.000000Z`, the shape Telnyx uses. Two divisions and two table
+    lookups: every listed order formats two instants, so this is on the hot path."""
+    day, rest = divmod(micros, _DAY)
+    second, fraction = divmod(rest, _MICROS)
+    return f"{_date_text(day)}T{_times_of_day()[second]}.{fraction:06d}Z"
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: int) -> str:
+    return (_EPOCH_DATE + timedelta(days=day)).isoformat()
+
+
+@cache
+def _times_of_day() -> tuple[str, ...]:
+    return tuple(f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400))
 
 
 def parse_instant(text: str) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.applications import Starlette
@@ -11,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.config import Settings
@@ -52,7 +54,7 @@ def create_app(
         else None
     )
     return RequestGuard(
-        app,
+        HotRoutes(app, service),
         service,
         routes=app.routes,
         body_limit=settings.body_limit,
@@ -61,11 +63,35 @@ def create_app(
     )
 
 
+class HotRoutes:
+    """The list endpoint as plain ASGI in front of Starlette, which routes the rest (and
+    answers 405 for other methods on the same path). Errors propagate to the guard.
+    """
+
+    LIST = "/v2/number_orders"
+
+    def __init__(self, app: ASGIApp, service: NumberOrdersService) -> None:
+        self.app = app
+        self.service = service
+        # Database calls block, so they run here; as many threads as pooled connections.
+        self.database = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.LIST and scope["method"] in _READ:
+            await handlers.list_number_orders(scope, send, self.service, self.database)
+        else:
+            await self.app(scope, receive, send)
+
+
+DATABASE_THREADS = 8
+_READ = ("GET", "HEAD")
+
+
 def _routes() -> list[Route]:
     return [
         _route(
             "/v2/number_orders",
-            GET=handlers.list_number_orders,
+            GET=_unreachable,  # answered by HotRoutes
             POST=handlers.create_number_order,
         ),
         _route(
@@ -81,6 +107,10 @@ def _routes() -> list[Route]:
         Route("/readyz", operations.readyz, methods=["GET"]),
         Route("/metrics", operations.metrics, methods=["GET"]),
     ]
+
+
+async def _unreachable(_request: Request) -> Response:
+    raise AssertionError("HotRoutes answers GET and HEAD on this path")
 
 
 def _route(path: str, **by_method: Endpoint) -> Route:

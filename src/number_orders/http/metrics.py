@@ -69,7 +69,7 @@ class _OutboxDepth(Collector):
             return  # an outage must not make the metrics unreadable; the gauge is absent
         yield GaugeMetricFamily(
             "number_orders_outbox_depth",
-            "Orders waiting for the fulfilment worker (pending orders).",
+            "Webhook events waiting for delivery (pending in the outbox).",
             value=depth,
         )
 

@@ -46,6 +46,21 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
     )
 
 
+def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:
+    """A second pool on the same PostgreSQL database whose connections autocommit, for
+    reads that manage their own snapshot (`storage.pages`)."""
+    return create_engine(
+        engine.url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=2,
+        pool_recycle=3600,
+        pool_reset_on_return=None,
+        connect_args={"connect_timeout": 2, "application_name": "number-orders"},
+    )
+
+
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +77,9 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA cache_size=-65536")
+        # Reads straight from the mapped file skip a copy per page: a page of 20 orders
+        # reads 20 table pages.
+        cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -9,8 +9,16 @@ from typing import Protocol
 from number_orders.domain.accounts import Account
 from number_orders.domain.fulfilment import Settlement
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.signing import SigningKey
+from number_orders.domain.webhooks import (
+    AttemptResult,
+    ClaimedEvent,
+    DeliveryAttempt,
+    NextStep,
+    WebhookEvent,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,9 @@ Settle = Callable[[NumberOrderDetail, Callable[[str], bool]], Settlement]
 
 
 class Store(Protocol):
+    # Bumped by every `revoke_api_key` through this object, so caches of keys can tell.
+    revocations: int
+
     def ping(self) -> None: ...
 
     def close(self) -> None: ...
@@ -67,7 +78,7 @@ class Store(Protocol):
 
     def list_number_orders(
         self, account_id: str, query: ListQuery
-    ) -> tuple[list[NumberOrder], int]: ...
+    ) -> tuple[list[ListedOrder], int]: ...
 
     def outbox_depth(self) -> int: ...
 
@@ -77,6 +88,33 @@ class Store(Protocol):
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...
 
+    def set_webhook_url(self, account_id: str, url: str | None) -> bool: ...
+
+    def ensure_signing_key(self, candidate: SigningKey) -> SigningKey: ...
+
+    def active_signing_key(self) -> SigningKey | None: ...
+
+    def rotate_signing_key(self, new_key: SigningKey) -> None: ...
+
+    def list_signing_keys(self) -> list[SigningKey]: ...
+
+    def claim_webhook_events(
+        self, now: int, limit: int, lease_micros: int, token: str
+    ) -> list[ClaimedEvent]: ...
+
+    def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int: ...
+
+    def list_webhook_events(
+        self, account_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookEvent]: ...
+
+    def find_webhook_event(self, event_id: str) -> WebhookEvent | None: ...
+
+    def list_webhook_attempts(self, account_id: str, event_id: str) -> list[DeliveryAttempt]: ...
+
+    def count_webhook_events(self, account_id: str) -> dict[str, int]: ...
+
+    def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool: ...
     def create_number_order(
         self,
         account_id: str,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
-from number_orders.storage import holdings, queries
+from number_orders.storage import holdings, outbox, queries
 from number_orders.storage.interface import FulfilledOrder, Settle, StoredOrder
 from number_orders.storage.schema import idempotency_keys, number_orders
 
@@ -107,6 +107,10 @@ def fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrd
     # update that supplies them puts the order back on the queue.
     write_order(conn, account_id, StoredOrder(settlement.detail, None))
     settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
+    if settled:
+        # Committed with the status change, or not at all: the transactional outbox. This
+        # is the only place an order leaves `pending` (updates only supply requirements).
+        outbox.enqueue_order_complete(conn, account_id, settlement.detail)
     return FulfilledOrder(account_id, settlement.detail, settled)
 
 

@@ -1,24 +1,31 @@
-"""Row shapes and the count rollup shared by the store's reads and writes."""
+"""Row shapes and the count tallies shared by the store's reads and writes."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.elements import ColumnElement
 
-from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import (
     NumberOrder,
     NumberOrderDetail,
     OrderedNumber,
     RegulatoryRequirement,
 )
-from number_orders.storage.schema import api_keys, number_orders, order_counts, rate_limit_counters
+from number_orders.storage import periods
+from number_orders.storage.schema import (
+    api_keys,
+    number_orders,
+    order_counts,
+    order_period_counts,
+    order_reference_counts,
+    rate_limit_counters,
+)
 
 API_KEY_COLUMNS = (
     api_keys.c.key_id,
@@ -44,7 +51,8 @@ ORDER_COLUMNS = (
     number_orders.c.billing_group_id,
 )
 
-CountKey = tuple[str, bool, int]
+# (status, requirements_met, phone_numbers_count, customer_reference, day of created_at)
+CountKey = tuple[str, bool, int, str | None, int]
 
 
 def order_row(
@@ -110,57 +118,110 @@ def numbers_from_text(text: str) -> list[OrderedNumber]:
 
 
 def count_key(order: NumberOrder) -> CountKey:
-    return (order.status, order.requirements_met, order.phone_numbers_count)
-
-
-def countable_from_rollup(query: ListQuery) -> bool:
-    """The rollup holds every filter except the free-text and range ones."""
+    """Everything the tallies group by: the filters with few values, the reference, the day."""
     return (
-        query.customer_reference is None
-        and query.created_after is None
-        and query.created_before is None
+        order.status,
+        order.requirements_met,
+        order.phone_numbers_count,
+        order.customer_reference,
+        periods.period_start(order.created_at, 1),
     )
-
-
-def rollup_filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
-    c = order_counts.c
-    clauses: list[ColumnElement[bool]] = [c.account_id == account_id]
-    if query.status is not None:
-        clauses.append(c.status == query.status)
-    if query.phone_numbers_count is not None:
-        clauses.append(c.phone_numbers_count == query.phone_numbers_count)
-    if query.requirements_met is not None:
-        clauses.append(c.requirements_met == query.requirements_met)
-    return clauses
 
 
 def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> None:
-    """Apply count changes inside the caller's transaction (an upsert per combination)."""
-    rows = [
-        {
-            "account_id": account_id,
-            "status": status,
-            "requirements_met": met,
-            "phone_numbers_count": count,
-            "n": delta,
-        }
-        for (status, met, count), delta in sorted(deltas.items())
-        if delta
-    ]
-    if not rows:
-        return
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = dialect_insert(order_counts)
-    statement = statement.on_conflict_do_update(
-        index_elements=["account_id", "status", "requirements_met", "phone_numbers_count"],
-        set_={"n": order_counts.c.n + statement.excluded.n},
+    """Apply count changes inside the caller's transaction: every writer of orders calls
+    this (or `move_count`) in the transaction that writes them, so every tally stays exact.
+    Upserts go table by table in key order, so concurrent writers cannot deadlock.
+    """
+    for table, keys, rows in tally_rows(account_id, deltas):
+        _upsert(conn, table, keys, rows)
+
+
+def update_order(conn: Connection, account_id: str, order_id: str, **values: Any) -> bool:
+    """Change an order's columns and keep every tally exact, inside the caller's transaction.
+
+    The row is locked before its old tally key is read (`FOR UPDATE` on PostgreSQL; SQLite
+    writers are serialised by `BEGIN IMMEDIATE`), so two writers changing one order cannot
+    both move it from the same key. Use this for any change to status, requirements_met,
+    phone_numbers_count, customer_reference or created_at. False if there is no such order.
+    """
+    c = number_orders.c
+    where = (c.account_id == account_id, c.id == order_id)
+    row = conn.execute(select(*_TALLIED_COLUMNS).where(*where).with_for_update()).first()
+    if row is None:
+        return False
+    conn.execute(update(number_orders).where(*where).values(**values))
+    old = dict(row._mapping)
+    move_count(conn, account_id, _key_of(old), _key_of({**old, **values}))
+    return True
+
+
+_TALLIED_COLUMNS = (
+    number_orders.c.status,
+    number_orders.c.requirements_met,
+    number_orders.c.phone_numbers_count,
+    number_orders.c.customer_reference,
+    number_orders.c.created_at,
+)
+
+
+def _key_of(row: Mapping[str, Any]) -> CountKey:
+    return (
+        row["status"],
+        bool(row["requirements_met"]),
+        row["phone_numbers_count"],
+        row["customer_reference"],
+        periods.period_start(row["created_at"], 1),
     )
-    conn.execute(statement, rows)
 
 
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:
     if before != after:
         add_counts(conn, account_id, Counter({before: -1, after: 1}))
+
+
+def tally_rows(
+    account_id: str, deltas: Counter[CountKey]
+) -> list[tuple[Table, tuple[str, ...], list[tuple[Any, ...]]]]:
+    totals: Counter[tuple[str, bool, int]] = Counter()
+    by_reference: Counter[tuple[str, str, bool, int]] = Counter()
+    by_period: Counter[tuple[int, int, str, bool, int]] = Counter()
+    for (status, met, count, reference, day), delta in deltas.items():
+        totals[status, met, count] += delta
+        if reference is not None:
+            by_reference[reference, status, met, count] += delta
+        for days in periods.WIDTHS:
+            by_period[days, periods.period_start(day, days), status, met, count] += delta
+    return [
+        (order_counts, _TOTAL_KEYS, _rows(account_id, _TOTAL_KEYS, totals)),
+        (order_reference_counts, _REFERENCE_KEYS, _rows(account_id, _REFERENCE_KEYS, by_reference)),
+        (order_period_counts, _PERIOD_KEYS, _rows(account_id, _PERIOD_KEYS, by_period)),
+    ]
+
+
+_TOTAL_KEYS = ("status", "requirements_met", "phone_numbers_count")
+_REFERENCE_KEYS = ("customer_reference", *_TOTAL_KEYS)
+_PERIOD_KEYS = ("period_days", "period_start", *_TOTAL_KEYS)
+
+
+def _rows(account_id: str, names: tuple[str, ...], counts: Counter[Any]) -> list[tuple[Any, ...]]:
+    return [(account_id, *key, n) for key, n in sorted(counts.items()) if n]
+
+
+def _upsert(
+    conn: Connection, table: Table, keys: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """One `executemany` on the driver: a seed applies thousands of these at a time."""
+    if not rows:
+        return
+    columns = ", ".join(("account_id", *keys, "n"))
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    marks = ", ".join([mark] * (len(keys) + 2))
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT (account_id, {', '.join(keys)}) DO UPDATE SET n = {table.name}.n + excluded.n",
+        rows,
+    )
 
 
 def order_from_row(row: Any) -> NumberOrder:

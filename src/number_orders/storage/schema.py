@@ -71,9 +71,17 @@ number_orders = Table(
 )
 
 # Each list filter has an index that also yields rows newest first, so a page is an
-# index range scan that stops after `page_size` rows.
+# index range scan that stops after `page_size` rows. The unfiltered one also carries the
+# low-cardinality filter columns, so counting or skipping rows inside a time range (the
+# edges of a tallied range, a deep-page seek) reads the index alone.
 Index(
-    "ix_orders_recent", number_orders.c.account_id, number_orders.c.created_at, number_orders.c.id
+    "ix_orders_recent",
+    number_orders.c.account_id,
+    number_orders.c.created_at,
+    number_orders.c.id,
+    number_orders.c.status,
+    number_orders.c.requirements_met,
+    number_orders.c.phone_numbers_count,
 )
 for _column in ("status", "customer_reference", "requirements_met", "phone_numbers_count"):
     Index(
@@ -106,6 +114,46 @@ order_counts = Table(
     PrimaryKeyConstraint("account_id", "status", "requirements_met", "phone_numbers_count"),
 )
 
+# The same counts per customer reference: `filter[customer_reference]` (alone or with the
+# filters above) sums the few rows of one reference instead of counting its orders.
+order_reference_counts = Table(
+    "order_reference_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("customer_reference", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requirements_met", Boolean, nullable=False),
+    Column("phone_numbers_count", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint(
+        "account_id", "customer_reference", "status", "requirements_met", "phone_numbers_count"
+    ),
+)
+
+# The same counts per period of `created_at`, at two widths (`storage.periods`): a day and a
+# block of 32 days. A `created_at` range counts whole blocks, then whole days, then the
+# orders of at most two partial days; a deep page finds its period from these sums and
+# skips rows only inside it.
+order_period_counts = Table(
+    "order_period_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("period_days", Integer, nullable=False),
+    Column("period_start", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requirements_met", Boolean, nullable=False),
+    Column("phone_numbers_count", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint(
+        "account_id",
+        "period_days",
+        "period_start",
+        "status",
+        "requirements_met",
+        "phone_numbers_count",
+    ),
+)
+
 # Requests admitted per API key and fixed one-minute window, shared by every server
 # process. Processes lease blocks of tokens from `used` (one upsert per block), so the
 # row is written once per block, not once per request; see `RateLimiter`.
@@ -118,6 +166,7 @@ rate_limit_counters = Table(
     Column("used", BigInteger, nullable=False),  # tokens leased so far; may pass the limit
     PrimaryKeyConstraint("account_id", "key_id", "window_start"),
 )
+
 # Who holds each phone number: one row per number, so two accounts ordering the same
 # number race on one primary key and exactly one wins, on both engines. `reserved` from
 # the create that first asked for it until its order settles it; then `owned`, or the
@@ -145,3 +194,82 @@ idempotency_keys = Table(
 )
 # Expiry sweeps every account by age.
 Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
+
+
+# -- webhooks ----------------------------------------------------------------------------
+
+# The server's own signing keys. They belong to no customer account, so they are filed
+# under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
+# other, and every query names that constant explicitly. At most one key is active (not
+# retired); retired keys are kept so earlier deliveries stay verifiable.
+SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
+
+webhook_signing_keys = Table(
+    "webhook_signing_keys",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("private_key", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("retired_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "key_id"),
+)
+Index(
+    "ux_webhook_signing_keys_active",
+    webhook_signing_keys.c.account_id,
+    unique=True,
+    sqlite_where=webhook_signing_keys.c.retired_at.is_(None),
+    postgresql_where=webhook_signing_keys.c.retired_at.is_(None),
+)
+
+# The transactional outbox: one row per event, written in the transaction that causes it.
+# `attempts` counts attempts ever made (it is `meta.attempt`); `attempt_base` is where the
+# current round began (a redelivery starts a new round). A claim sets `locked_until` and
+# `lease_token`; only the holder of the token may record the attempt's outcome.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("occurred_at", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("attempt_base", Integer, nullable=False),
+    Column("next_attempt_at", BigInteger, nullable=False),
+    Column("locked_until", BigInteger),
+    Column("lease_token", String(32)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The delivery loops' claim query scans only due, pending events.
+Index("ix_webhook_events_due", webhook_events.c.status, webhook_events.c.next_attempt_at)
+Index(
+    "ix_webhook_events_recent",
+    webhook_events.c.account_id,
+    webhook_events.c.created_at,
+    webhook_events.c.id,
+)
+# `events redeliver ID` names an event by its id alone.
+Index("ix_webhook_events_id", webhook_events.c.id)
+
+# One row per attempt: where it went, which key signed it, and what came back.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("event_id", ID, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("duration_micros", BigInteger, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("account_id", "event_id", "attempt"),
+)

@@ -12,16 +12,23 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.sql.elements import ColumnElement
 
 from number_orders.domain.accounts import Account
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.signing import SigningKey
 from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import (
+    AttemptResult,
+    ClaimedEvent,
+    DeliveryAttempt,
+    NextStep,
+    WebhookEvent,
+)
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import lifecycle, queries
+from number_orders.storage import bulk, lifecycle, outbox, queries, signing_keys
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import (
     ApiKeyRecord,
@@ -30,12 +37,12 @@ from number_orders.storage.interface import (
     Settle,
     StoredOrder,
 )
+from number_orders.storage.pages import PageReader
 from number_orders.storage.schema import (
     accounts,
     api_keys,
     idempotency_keys,
     number_orders,
-    order_counts,
     rate_limit_counters,
 )
 
@@ -46,6 +53,8 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(engine)
+        self.pages = PageReader(engine)
+        self.revocations = 0
         # SQLite admits one writer at a time and makes the others poll with growing sleeps;
         # queueing this process's writers on a lock instead keeps the write rate steady.
         # It orders only this process's threads: other processes still meet the file lock.
@@ -93,6 +102,7 @@ class SqlStore:
             conn.execute(select(1))
 
     def close(self) -> None:
+        self.pages.close()
         self.engine.dispose()
 
     # -- accounts and keys -------------------------------------------------------------
@@ -162,36 +172,16 @@ class SqlStore:
             .values(revoked_at=at)
         )
         with self.writing() as conn:
-            return conn.execute(statement).rowcount == 1
+            revoked: bool = conn.execute(statement).rowcount == 1
+        self.revocations += 1
+        return revoked
 
     # -- orders ------------------------------------------------------------------------
 
     def list_number_orders(
         self, account_id: str, query: ListQuery
-    ) -> tuple[list[NumberOrder], int]:
-        with self.reading() as conn:
-            total = self._count(conn, account_id, query)
-            if query.offset >= total:
-                return [], total
-            statement = (
-                select(*queries.ORDER_COLUMNS)
-                .where(*_filters(account_id, query))
-                .order_by(number_orders.c.created_at.desc(), number_orders.c.id.desc())
-                .limit(query.page_size)
-                .offset(query.offset)
-            )
-            return [queries.order_from_row(row) for row in conn.execute(statement)], total
-
-    def _count(self, conn: Connection, account_id: str, query: ListQuery) -> int:
-        if queries.countable_from_rollup(query):
-            statement = select(func.coalesce(func.sum(order_counts.c.n), 0)).where(
-                *queries.rollup_filters(account_id, query)
-            )
-        else:
-            statement = (
-                select(func.count()).select_from(number_orders).where(*_filters(account_id, query))
-            )
-        return int(conn.execute(statement).scalar_one())
+    ) -> tuple[list[ListedOrder], int]:
+        return self.pages.list_number_orders(account_id, query)
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
         """Bulk insert in large batches, counts included, in as few transactions as fit."""
@@ -206,14 +196,14 @@ class SqlStore:
             total += self._insert_batch(account_id, batch)
         return total
 
+    def load_order_rows(self, account_id: str, batches: Iterable[bulk.Batch]) -> int:
+        """Seeding's fast path: rows already shaped as `bulk.ORDER_COLUMNS` tuples."""
+        return bulk.load(self.engine, account_id, batches)
+
     def outbox_depth(self) -> int:
-        """Orders still waiting for fulfilment, over all accounts (an operator's gauge, so
-        the one query that does not filter by account; it reads the small count rollup)."""
-        statement = select(func.coalesce(func.sum(order_counts.c.n), 0)).where(
-            order_counts.c.status == "pending"
-        )
+        """Webhook events waiting for delivery, over every account (an operator's gauge)."""
         with self.reading() as conn:
-            return int(conn.execute(statement).scalar_one())
+            return outbox.depth(conn)
 
     # -- rate limits -------------------------------------------------------------------
 
@@ -335,23 +325,80 @@ class SqlStore:
         with self.writing() as conn:
             return int(conn.execute(statement).rowcount)
 
+    # -- webhooks ----------------------------------------------------------------------
 
-def _filters(account_id: str, query: ListQuery) -> list[ColumnElement[bool]]:
-    c = number_orders.c
-    clauses: list[ColumnElement[bool]] = [c.account_id == account_id]
-    if query.status is not None:
-        clauses.append(c.status == query.status)
-    if query.created_after is not None:
-        clauses.append(c.created_at > query.created_after)
-    if query.created_before is not None:
-        clauses.append(c.created_at < query.created_before)
-    if query.phone_numbers_count is not None:
-        clauses.append(c.phone_numbers_count == query.phone_numbers_count)
-    if query.customer_reference is not None:
-        clauses.append(c.customer_reference == query.customer_reference)
-    if query.requirements_met is not None:
-        clauses.append(c.requirements_met == query.requirements_met)
-    return clauses
+    def set_webhook_url(self, account_id: str, url: str | None) -> bool:
+        statement = (
+            update(accounts).where(accounts.c.account_id == account_id).values(webhook_url=url)
+        )
+        with self.writing() as conn:
+            return conn.execute(statement).rowcount == 1
+
+    def ensure_signing_key(self, candidate: SigningKey) -> SigningKey:
+        """The active signing key; `candidate` becomes it when there is none yet."""
+        with self.reading() as conn:
+            found = signing_keys.active_key(conn)
+        if found is not None:
+            return found
+        try:
+            with self.writing() as conn:
+                signing_keys.add_key(conn, candidate)
+            return candidate
+        except IntegrityError:
+            # Another process made the first key at the same moment; use theirs.
+            with self.reading() as conn:
+                found = signing_keys.active_key(conn)
+            assert found is not None
+            return found
+
+    def active_signing_key(self) -> SigningKey | None:
+        with self.reading() as conn:
+            return signing_keys.active_key(conn)
+
+    def rotate_signing_key(self, new_key: SigningKey) -> None:
+        with self.writing() as conn:
+            signing_keys.retire_active(conn, new_key.created_at)
+            signing_keys.add_key(conn, new_key)
+
+    def list_signing_keys(self) -> list[SigningKey]:
+        with self.reading() as conn:
+            return signing_keys.list_keys(conn)
+
+    def claim_webhook_events(
+        self, now: int, limit: int, lease_micros: int, token: str
+    ) -> list[ClaimedEvent]:
+        with self.reading() as conn:
+            if not outbox.any_due(conn, now):
+                return []
+        with self.writing() as conn:
+            return outbox.claim(conn, now, limit, lease_micros, token)
+
+    def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
+        """Record attempts in one transaction; how many still held their lease."""
+        with self.writing() as conn:
+            return sum(outbox.finish(conn, result, step) for result, step in outcomes)
+
+    def list_webhook_events(
+        self, account_id: str | None, status: str | None, limit: int
+    ) -> list[WebhookEvent]:
+        with self.reading() as conn:
+            return outbox.list_events(conn, account_id, status, limit)
+
+    def find_webhook_event(self, event_id: str) -> WebhookEvent | None:
+        with self.reading() as conn:
+            return outbox.find_event(conn, event_id)
+
+    def list_webhook_attempts(self, account_id: str, event_id: str) -> list[DeliveryAttempt]:
+        with self.reading() as conn:
+            return outbox.list_attempts(conn, account_id, event_id)
+
+    def count_webhook_events(self, account_id: str) -> dict[str, int]:
+        with self.reading() as conn:
+            return outbox.count_by_status(conn, account_id)
+
+    def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool:
+        with self.writing() as conn:
+            return outbox.redeliver(conn, account_id, event_id, now)
 
 
 # SQLSTATEs that mean "the server cannot serve you right now": connection exceptions,

@@ -1,1 +1,2 @@
-"""Background work beside the HTTP server: order fulfilment."""
+"""Background work beside the HTTP server: order fulfilment (`fulfilment.py`), webhook
+delivery (`delivery.py`), and how both are run (`runner.py`)."""

@@ -1,14 +1,14 @@
 """rate limit counters
 
 Revision ID: 0004h
-Revises: 0002
+Revises: 0003p
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004h"
-down_revision = "0002"
+down_revision = "0003p"
 branch_labels = None
 depends_on = None
 

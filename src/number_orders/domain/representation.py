@@ -1,0 +1,65 @@
+"""Orders as the JSON objects of the Telnyx API (plain dicts, not yet bytes).
+
+One shape for every way an order leaves the server: HTTP responses and webhook payloads
+both use these, so a client sees the same object either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from number_orders.domain.orders import NumberOrder, NumberOrderDetail, OrderedNumber
+from number_orders.domain.timestamps import format_micros
+
+# The published schema types these as plain strings, so an absent value is left out.
+_OPTIONAL = ("customer_reference", "connection_id", "messaging_profile_id", "billing_group_id")
+
+
+def order_json(order: NumberOrder) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": order.id,
+        "record_type": "number_order",
+        "phone_numbers_count": order.phone_numbers_count,
+        "phone_numbers": [{"id": i, "phone_number": p} for i, p in order.phone_numbers],
+        "sub_number_orders_ids": order.sub_number_orders_ids,
+        "status": order.status,
+        "requirements_met": order.requirements_met,
+        "created_at": format_micros(order.created_at),
+        "updated_at": format_micros(order.updated_at),
+    }
+    for name in _OPTIONAL:
+        value = getattr(order, name)
+        if value is not None:
+            body[name] = value
+    return body
+
+
+def number_json(number: OrderedNumber) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": number.id,
+        "record_type": "number_order_phone_number",
+        "phone_number": number.phone_number,
+        "country_code": number.country_code,
+        "phone_number_type": number.phone_number_type,
+        "regulatory_requirements": [
+            {
+                "record_type": "phone_number_regulatory_requirement",
+                "requirement_id": r.requirement_id,
+                "field_type": r.field_type,
+                **({"field_value": r.field_value} if r.field_value is not None else {}),
+            }
+            for r in number.regulatory_requirements
+        ],
+        "requirements_met": number.requirements_met,
+        "requirements_status": number.requirements_status,
+        "status": number.status,
+    }
+    if number.bundle_id is not None:
+        body["bundle_id"] = number.bundle_id
+    return body
+
+
+def detail_json(detail: NumberOrderDetail) -> dict[str, Any]:
+    body = order_json(detail.order)
+    body["phone_numbers"] = [number_json(n) for n in detail.numbers]
+    return body

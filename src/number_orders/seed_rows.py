@@ -1,0 +1,231 @@
+"""Orders for bulk seeding, made straight as database rows.
+
+`seeding.OrderFactory` builds domain objects, which is right for tests and the demo but
+costs ~75 µs an order. Here the same rules run over precomputed tables and the rows come
+out as tuples in `ORDER_COLUMNS` order, with each order's tally key beside it:
+
+- numbers come from the same per-country templates (checked against the numbering plans
+  once); a failed number ends in 0000, and no other number ends in a test suffix;
+- a number whose country needs requirements and lacks them stays pending;
+- the order's `status` and `requirements_met` follow `domain.orders.derive_order_state`;
+- an order with a pending number whose requirements are met is due for the worker now.
+
+Rows are made in chunks of `CHUNK` orders, each from its own generator seeded by
+`(seed, chunk number)`, so the data depends only on the seed and the time anchor, never
+on how many processes made it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
+from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.test_numbers import ALWAYS_FAILS
+from number_orders.seeding import _COUNT_WEIGHTS, _COUNTRY_WEIGHTS, _KIND_WEIGHTS, _YEAR, templates
+from number_orders.storage.periods import period_start
+from number_orders.storage.queries import CountKey
+
+CHUNK = 10_000
+_REFERENCE_WORDS = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka")
+_TEST_SUFFIXES = 3  # last four digits 0000, 0001, 0002 force fulfilment paths
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    country: str
+    kind: str
+    prefix: str
+    low: int
+    span: int
+    requirements: tuple[tuple[str, str], ...]  # (requirement_id, field_type)
+    described: str  # the details' JSON members that follow from the kind alone
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    rows: list[tuple[Any, ...]]
+    counts: Counter[CountKey]
+
+
+class RowMaker:
+    def __init__(
+        self, account_id: str, now: int, total: int, rules: RequirementRules | None = None
+    ) -> None:
+        rules = rules or RequirementRules()
+        self.account_id = account_id
+        self.now = now
+        # Orders come oldest first, evenly spread over three years with jitter inside each
+        # step: every index then grows at its newest end, the cheap place to insert.
+        self.step = _SPAN / max(total, 1)
+        by_country: dict[str, list[_Kind]] = {}
+        for t in templates():
+            low = max(10 ** (t.free_digits - 1), 1000)
+            needed = tuple(
+                (r.requirement_id, r.field_type) for r in rules.requirements_for(t.country_code)
+            )
+            described = (
+                f'"country_code":"{t.country_code}","phone_number_type":"{t.phone_number_type}",'
+            )
+            kind = _Kind(
+                t.country_code,
+                t.phone_number_type,
+                t.prefix,
+                low,
+                10**t.free_digits - low,
+                needed,
+                described,
+            )
+            by_country.setdefault(t.country_code, []).append(kind)
+        # Weighted choices as lookup tables of 100 entries: one random index per choice.
+        self.kind_tables = {
+            c: [ks[_pick(_KIND_WEIGHTS[: len(ks)], i)] for i in range(100)]
+            for c, ks in by_country.items()
+        }
+        self.countries = [
+            c for c, w in _COUNTRY_WEIGHTS.items() if c in by_country for _ in range(w)
+        ]
+        self.sizes = [size for size, w in enumerate(_COUNT_WEIGHTS, 1) for _ in range(w)]
+        self.references = [f"{w}-{i:03d}" for w in _REFERENCE_WORDS for i in range(40)]
+
+    def chunk(self, seed: int | None, number: int, count: int) -> Chunk:
+        rng = random.Random(f"{seed}:{number}")
+        rows = []
+        counts: Counter[CountKey] = Counter()
+        for index in range(number * CHUNK, number * CHUNK + count):
+            row = self._order(rng, index)
+            rows.append(row)
+            counts[row[2], row[3], row[4], row[5], period_start(row[9], 1)] += 1
+        return Chunk(rows, counts)
+
+    def _order(self, rng: random.Random, index: int) -> tuple[Any, ...]:
+        random_ = rng.random
+        ids = _Ids(rng)
+        created_at = self.now - _SPAN + int((index + random_()) * self.step)
+        size = self.sizes[int(random_() * len(self.sizes))]
+        recent = self.now - created_at < 120_000_000
+        numbers = [self._number(rng, ids, recent) for _ in range(size)]
+        statuses = {n[2] for n in numbers}
+        if PENDING in statuses:
+            status = PENDING
+        elif statuses == {SUCCESS}:
+            status = SUCCESS
+        else:
+            status = FAILURE
+        met = all(n[3] for n in numbers)
+        groups = len({n[4] for n in numbers})
+        updated_at = min(self.now, created_at + int(random_() * 30 * 86_400_000_000) + 1)
+        listed = ",".join(f'{{"id":"{n[0]}","phone_number":"{n[1]}"}}' for n in numbers)
+        return (
+            self.account_id,
+            ids.next(),
+            status,
+            met,
+            size,
+            self.references[int(random_() * len(self.references))] if random_() < 0.85 else None,
+            str(10**17 + int(random_() * 9 * 10**17)) if random_() < 0.5 else None,
+            ids.next() if random_() < 0.3 else None,
+            ids.next() if random_() < 0.3 else None,
+            created_at,
+            max(updated_at, created_at),
+            f"[{listed}]",
+            "[" + ",".join(f'"{ids.next()}"' for _ in range(groups)) + "]",
+            "[" + ",".join(n[5] for n in numbers) + "]",
+            # Orders the worker could settle join its queue, as if just created.
+            self.now if any(n[2] == PENDING and n[3] for n in numbers) else None,
+        )
+
+    def _number(self, rng: random.Random, ids: _Ids, recent: bool) -> tuple[Any, ...]:
+        """`(id, phone_number, status, requirements met, kind, details JSON)`"""
+        random_ = rng.random
+        country = self.countries[int(random_() * len(self.countries))]
+        kind = self.kind_tables[country][int(random_() * 100)]
+        digits = kind.low + int(random_() * kind.span)
+        met = random_() < 0.85
+        status = PENDING
+        if (met or not kind.requirements) and not (recent and random_() < 0.5):
+            status = FAILURE if random_() < 0.06 else SUCCESS
+        text = str(digits)
+        if status == FAILURE:
+            text = text[:-4] + ALWAYS_FAILS
+        elif digits % 10_000 < _TEST_SUFFIXES:
+            text = str(digits + _TEST_SUFFIXES)
+        number_id, phone_number = ids.next(), kind.prefix + text
+        requirements = ",".join(
+            f'["{rid}","{field}",' + (f'"{ids.next()}"]' if met else "null]")
+            for rid, field in kind.requirements
+        )
+        details = (
+            f'{{"id":"{number_id}","phone_number":"{phone_number}",{kind.described}'
+            f'"status":"{status}","bundle_id":null,"requirement_group_id":null,'
+            f'"regulatory_requirements":[{requirements}]}}'
+        )
+        return number_id, phone_number, status, met or not kind.requirements, kind, details
+
+
+class _Ids:
+    """Version-4 UUIDs cut from one block of random hex per order."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.hex = rng.randbytes(16 * _IDS_PER_ORDER).hex()
+        self.at = 0
+        self.rng = rng
+
+    def next(self) -> str:
+        at = self.at
+        if at + 32 > len(self.hex):
+            self.hex, at = self.rng.randbytes(16 * _IDS_PER_ORDER).hex(), 0
+        self.at = at + 32
+        h = self.hex
+        return (
+            f"{h[at : at + 8]}-{h[at + 8 : at + 12]}-4{h[at + 13 : at + 16]}-"
+            f"{_VARIANT[h[at + 16]]}{h[at + 17 : at + 20]}-{h[at + 20 : at + 32]}"
+        )
+
+
+_IDS_PER_ORDER = 24
+_SPAN = 3 * _YEAR
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def chunks(total: int) -> Iterator[tuple[int, int]]:
+    """`(chunk number, orders in it)` for `total` orders."""
+    for number, start in enumerate(range(0, total, CHUNK)):
+        yield number, min(CHUNK, total - start)
+
+
+def _pick(weights: tuple[int, ...], index: int) -> int:
+    """The choice a 0..99 index falls on when weights are scaled to 100."""
+    scaled = [w * 100 / sum(weights) for w in weights]
+    edge = 0.0
+    for choice, w in enumerate(scaled):
+        edge += w
+        if index < edge:
+            return choice
+    return len(weights) - 1
+
+
+def made_in_parallel(
+    maker: RowMaker, seed: int | None, total: int, processes: int
+) -> Iterator[Chunk]:
+    """Chunks in order, made by `processes` worker processes (the caller's own process
+    when 1), at most two chunks ahead per worker, so memory stays bounded."""
+    if processes <= 1:
+        for number, count in chunks(total):
+            yield maker.chunk(seed, number, count)
+        return
+    context = multiprocessing.get_context("fork")  # workers inherit the checked templates
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        pending: deque[Future[Chunk]] = deque()
+        for number, count in chunks(total):
+            pending.append(pool.submit(maker.chunk, seed, number, count))
+            if len(pending) >= 2 * processes:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

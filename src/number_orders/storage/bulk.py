@@ -1,0 +1,88 @@
+"""Bulk loading of order rows for seeding: the driver's fastest path on each engine.
+
+Rows arrive as tuples in `ORDER_COLUMNS` order with their tally changes, and go in with
+one `executemany` (SQLite) or `COPY` (PostgreSQL) per batch, tallies in the same
+transaction. Rows come oldest first, so every secondary index grows at its newest end;
+that measured faster than dropping the indexes and building them again afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from number_orders.storage import queries
+
+ORDER_COLUMNS = (
+    "account_id",
+    "id",
+    "status",
+    "requirements_met",
+    "phone_numbers_count",
+    "customer_reference",
+    "connection_id",
+    "messaging_profile_id",
+    "billing_group_id",
+    "created_at",
+    "updated_at",
+    "phone_numbers",
+    "sub_number_orders_ids",
+    "phone_number_details",
+    "fulfil_at",
+)
+BATCH_ROWS = 50_000
+
+Batch = tuple[list[tuple[Any, ...]], Counter[queries.CountKey]]
+
+
+def load(engine: Engine, account_id: str, batches: Iterable[Batch]) -> int:
+    loaded = 0
+    for rows, counts in _merged(batches):
+        with _writing(engine) as conn:
+            _insert(conn, rows)
+            queries.add_counts(conn, account_id, counts)
+        loaded += len(rows)
+    _analyze(engine)
+    return loaded
+
+
+def _merged(batches: Iterable[Batch]) -> Iterator[Batch]:
+    """Batches of at least `BATCH_ROWS`: fewer commits, and fewer tally rows to upsert."""
+    rows: list[tuple[Any, ...]] = []
+    counts: Counter[queries.CountKey] = Counter()
+    for more_rows, more_counts in batches:
+        rows += more_rows
+        counts.update(more_counts)
+        if len(rows) >= BATCH_ROWS:
+            yield rows, counts
+            rows, counts = [], Counter()
+    if rows:
+        yield rows, counts
+
+
+def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    driver = conn.connection.driver_connection
+    names = ", ".join(ORDER_COLUMNS)
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(ORDER_COLUMNS))
+        driver.executemany(f"INSERT INTO number_orders ({names}) VALUES ({marks})", rows)  # type: ignore[union-attr]
+        return
+    with driver.cursor() as cursor, cursor.copy(f"COPY number_orders ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    with engine.connect().execution_options(writing=True) as conn, conn.begin():
+        yield conn
+
+
+def _analyze(engine: Engine) -> None:
+    """Fresh statistics, so both planners pick the per-filter indexes."""
+    with _writing(engine) as conn:
+        conn.exec_driver_sql("ANALYZE")

@@ -1,0 +1,251 @@
+"""The webhook outbox: writes inside the caller's transaction, and the delivery loops'
+claim-attempt-record cycle.
+
+`enqueue` is the integration point for anything that causes an event: call it with the
+connection of the transaction that makes the change, so the event exists if and only if
+the change committed.
+
+Claims take due rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's writers are
+serialised by `BEGIN IMMEDIATE`), bump the attempt counter and set a lease
+(`locked_until`, `lease_token`) before committing; the HTTP request happens outside any
+transaction. Only the lease holder may record the outcome; a claimer that dies leaves
+its lease to expire, and the event is taken again, as the next attempt.
+
+The claim is the one query that spans accounts: one loop serves every account. Each
+event is then read and written by its full key (`account_id`, `id`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.representation import detail_json
+from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import (
+    DEAD,
+    DELIVERED,
+    NO_WEBHOOK_URL,
+    ORDER_COMPLETE,
+    PENDING,
+    AttemptResult,
+    ClaimedEvent,
+    DeliveryAttempt,
+    NextStep,
+    WebhookEvent,
+)
+from number_orders.storage.schema import accounts, webhook_deliveries, webhook_events
+
+e = webhook_events.c
+
+_EVENT_COLUMNS = (
+    e.account_id,
+    e.id,
+    e.event_type,
+    e.occurred_at,
+    e.status,
+    e.attempts,
+    e.next_attempt_at,
+    e.locked_until,
+    e.last_status_code,
+    e.last_error,
+    e.delivered_at,
+    e.created_at,
+)
+_BY_KEY = and_(e.account_id == bindparam("b_account_id"), e.id == bindparam("b_id"))
+
+
+def enqueue(
+    conn: Connection,
+    account_id: str,
+    event_type: str,
+    payload: dict[str, Any],
+    occurred_at: int | None = None,
+) -> str:
+    """Add an event to the outbox inside the caller's open transaction; its id."""
+    now = now_micros()
+    event_id = str(uuid.uuid4())
+    conn.execute(
+        insert(webhook_events).values(
+            account_id=account_id,
+            id=event_id,
+            event_type=event_type,
+            occurred_at=occurred_at if occurred_at is not None else now,
+            payload=orjson.dumps(payload).decode(),
+            status=PENDING,
+            attempts=0,
+            attempt_base=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    return event_id
+
+
+def enqueue_order_complete(conn: Connection, account_id: str, detail: NumberOrderDetail) -> str:
+    """`number_order.complete` for an order that has just settled, as of its `updated_at`."""
+    return enqueue(conn, account_id, ORDER_COMPLETE, detail_json(detail), detail.order.updated_at)
+
+
+def _due(now: int) -> list[ColumnElement[bool]]:
+    return [
+        e.status == PENDING,
+        e.next_attempt_at <= now,
+        or_(e.locked_until.is_(None), e.locked_until <= now),
+    ]
+
+
+def any_due(conn: Connection, now: int) -> bool:
+    """A cheap read first, so idle loops never take SQLite's write lock."""
+    return bool(conn.execute(select(exists().where(*_due(now)))).scalar())
+
+
+def claim(
+    conn: Connection, now: int, limit: int, lease_micros: int, token: str
+) -> list[ClaimedEvent]:
+    statement = (
+        select(e.account_id, e.id, e.event_type, e.occurred_at, e.payload, e.attempts)
+        .add_columns(e.attempt_base, accounts.c.webhook_url)
+        .join(accounts, accounts.c.account_id == e.account_id)
+        .where(*_due(now))
+        .order_by(e.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=webhook_events)
+    )
+    rows = conn.execute(statement).all()
+    unroutable = [r for r in rows if not r.webhook_url]
+    routable = [r for r in rows if r.webhook_url]
+    if unroutable:
+        # Nowhere to send them: kept as dead, so `events redeliver` can retry them once
+        # the account has a URL.
+        conn.execute(
+            update(webhook_events).where(_BY_KEY).values(status=DEAD, last_error=NO_WEBHOOK_URL),
+            [{"b_account_id": r.account_id, "b_id": r.id} for r in unroutable],
+        )
+    if routable:
+        conn.execute(
+            update(webhook_events)
+            .where(_BY_KEY)
+            .values(attempts=e.attempts + 1, locked_until=now + lease_micros, lease_token=token),
+            [{"b_account_id": r.account_id, "b_id": r.id} for r in routable],
+        )
+    return [_claimed(r, token) for r in routable]
+
+
+def _claimed(row: Any, token: str) -> ClaimedEvent:
+    return ClaimedEvent(
+        account_id=row.account_id,
+        id=row.id,
+        event_type=row.event_type,
+        occurred_at=row.occurred_at,
+        payload=orjson.loads(row.payload),
+        attempt=row.attempts + 1,
+        attempt_base=row.attempt_base,
+        url=row.webhook_url,
+        lease_token=token,
+    )
+
+
+def finish(conn: Connection, result: AttemptResult, step: NextStep) -> bool:
+    """Record an attempt and its consequence; False if the lease was lost meanwhile."""
+    event = result.event
+    conn.execute(
+        insert(webhook_deliveries).values(
+            account_id=event.account_id,
+            event_id=event.id,
+            attempt=event.attempt,
+            key_id=result.key_id,
+            url=event.url,
+            started_at=result.started_at,
+            duration_micros=result.duration_micros,
+            status_code=result.status_code,
+            error=result.error,
+        )
+    )
+    statement = (
+        update(webhook_events)
+        .where(e.account_id == event.account_id, e.id == event.id)
+        .where(e.lease_token == event.lease_token)
+        .values(
+            status=step.status,
+            next_attempt_at=step.next_attempt_at,
+            locked_until=None,
+            lease_token=None,
+            last_status_code=result.status_code,
+            last_error=result.error,
+            delivered_at=step.next_attempt_at if step.status == DELIVERED else None,
+        )
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def list_events(
+    conn: Connection, account_id: str | None, status: str | None, limit: int
+) -> list[WebhookEvent]:
+    """Newest first. Without an account this spans accounts: an operator's view."""
+    clauses: list[ColumnElement[bool]] = []
+    if account_id is not None:
+        clauses.append(e.account_id == account_id)
+    if status is not None:
+        clauses.append(e.status == status)
+    statement = (
+        select(*_EVENT_COLUMNS)
+        .where(*clauses)
+        .order_by(e.created_at.desc(), e.id.desc())
+        .limit(limit)
+    )
+    return [WebhookEvent(**row._mapping) for row in conn.execute(statement)]
+
+
+def find_event(conn: Connection, event_id: str) -> WebhookEvent | None:
+    """By id alone (ids are UUIDs): the operator names an event, not its account."""
+    row = conn.execute(select(*_EVENT_COLUMNS).where(e.id == event_id)).first()
+    return WebhookEvent(**row._mapping) if row else None
+
+
+def list_attempts(conn: Connection, account_id: str, event_id: str) -> list[DeliveryAttempt]:
+    d = webhook_deliveries.c
+    statement = (
+        select(d.attempt, d.key_id, d.url, d.started_at, d.duration_micros, d.status_code, d.error)
+        .where(d.account_id == account_id, d.event_id == event_id)
+        .order_by(d.attempt)
+    )
+    return [DeliveryAttempt(*row) for row in conn.execute(statement)]
+
+
+def redeliver(conn: Connection, account_id: str, event_id: str, now: int) -> bool:
+    """Start a new round of attempts now, unless an attempt is in flight."""
+    statement = (
+        update(webhook_events)
+        .where(e.account_id == account_id, e.id == event_id)
+        .where(or_(e.locked_until.is_(None), e.locked_until <= now))
+        .values(
+            status=PENDING,
+            attempt_base=e.attempts,
+            next_attempt_at=now,
+            locked_until=None,
+            lease_token=None,
+        )
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def depth(conn: Connection) -> int:
+    """Events waiting for delivery, over every account: the operator's outbox gauge, so
+    like the claim it spans accounts; it counts along the index of due events."""
+    statement = select(func.count()).select_from(webhook_events).where(e.status == PENDING)
+    return int(conn.execute(statement).scalar_one())
+
+
+def count_by_status(conn: Connection, account_id: str) -> dict[str, int]:
+    statement = select(e.status, func.count()).where(e.account_id == account_id).group_by(e.status)
+    return {status: int(n) for status, n in conn.execute(statement)}
+
+
+def new_lease_token() -> str:
+    return uuid.uuid4().hex

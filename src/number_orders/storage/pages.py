@@ -1,0 +1,346 @@
+"""How a page of orders and its exact total are read, on the driver directly.
+
+The hot path skips SQLAlchemy's per-execution work: statements are plain SQL text, built
+once per filter shape, so each connection's driver reuses its prepared form (SQLite's
+statement cache, psycopg's automatic prepare). Every page costs the same at any size:
+
+- the total comes from tallies (`order_counts`, `order_reference_counts`, and per period
+  `order_period_counts`), counting rows only inside the partial edge days of a
+  `created_at` range, or inside one customer reference when it is combined with a range;
+- a shallow page is one statement that reads the total and the rows together, so both
+  come from one snapshot on either engine;
+- a deep page finds the period that holds its first row from the period tallies, skips
+  rows only inside that day (from whichever end is nearer), and reads the page by keyset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.errors import StoreUnavailable
+from number_orders.storage import periods
+from number_orders.storage.database import is_sqlite, make_autocommit_engine
+
+# Below this many skipped rows an OFFSET scan is cheaper than seeking through the tallies.
+SEEK_FROM_OFFSET = 500
+
+_COLUMNS = (
+    "id, status, requirements_met, phone_numbers_count, created_at, updated_at, "
+    "phone_numbers, sub_number_orders_ids, customer_reference, connection_id, "
+    "messaging_profile_id, billing_group_id"
+)
+_NEWEST = "ORDER BY created_at DESC, id DESC"
+_OLDEST = "ORDER BY created_at ASC, id ASC"
+# (query attribute, column, parameter) for the filters that tallies also group by
+_TALLIED = (
+    ("status", "status", "status"),
+    ("requirements_met", "requirements_met", "met"),
+    ("phone_numbers_count", "phone_numbers_count", "count"),
+)
+
+Shape = tuple[bool, bool, bool, bool, bool]  # status, met, count, reference, range
+
+
+def shape_of(query: ListQuery) -> Shape:
+    return (
+        query.status is not None,
+        query.requirements_met is not None,
+        query.phone_numbers_count is not None,
+        query.customer_reference is not None,
+        query.created_after is not None or query.created_before is not None,
+    )
+
+
+class PageReader:
+    def __init__(self, engine: Engine) -> None:
+        self.sqlite = is_sqlite(engine)
+        # PostgreSQL reads run in autocommit: one statement is its own snapshot, and a
+        # deep page opens a REPEATABLE READ transaction of its own.
+        self.engine = engine if self.sqlite else make_autocommit_engine(engine)
+        self.begin = "BEGIN" if self.sqlite else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        self.statements = Statements(self.sqlite)
+        self._errors: tuple[type[Exception], ...] = (
+            self.engine.dialect.dbapi.OperationalError,  # type: ignore[union-attr]
+            self.engine.dialect.dbapi.InterfaceError,  # type: ignore[union-attr]
+        )
+        # A raw connect raises the driver's own errors, a pooled one SQLAlchemy's.
+        self._connect_errors: tuple[type[Exception], ...] = (
+            DBAPIError,
+            PoolTimeout,
+            *self._errors,
+        )
+
+    def close(self) -> None:
+        if not self.sqlite:
+            self.engine.dispose()
+
+    def list_number_orders(
+        self, account_id: str, query: ListQuery
+    ) -> tuple[list[ListedOrder], int]:
+        with self._connection() as conn:
+            read = _Read(conn, self.statements, account_id, query)
+            if query.offset < SEEK_FROM_OFFSET and not self.sqlite:
+                return read.shallow()  # one round trip, one snapshot
+            conn.execute(self.begin)
+            try:
+                # SQLite has no round trips to save, and plans the two apart better.
+                return read.deep() if query.offset >= SEEK_FROM_OFFSET else read.separate()
+            finally:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        try:
+            pooled = self.engine.raw_connection()
+        except self._connect_errors as error:
+            # No connection to be had: refused, timed out, or the pool is empty.
+            raise StoreUnavailable(str(error)) from error
+        try:
+            yield pooled.driver_connection
+        except self._errors as error:
+            pooled.invalidate()  # a broken connection must not go back to the pool
+            raise StoreUnavailable(str(error)) from error
+        finally:
+            pooled.close()
+
+
+class _Read:
+    def __init__(self, conn: Any, statements: Statements, account_id: str, query: ListQuery):
+        self.conn = conn
+        self.sql = statements
+        self.query = query
+        self.shape = shape_of(query)
+        lo, hi = query.created_range
+        self.lo = periods.EARLIEST if lo is None else lo
+        self.hi = periods.LATEST if hi is None else hi
+        self.params: dict[str, Any] = {
+            "account": account_id,
+            "status": query.status,
+            "met": query.requirements_met,
+            "count": query.phone_numbers_count,
+            "reference": query.customer_reference,
+            "lo": self.lo,
+            "hi": self.hi,
+            "size": query.page_size,
+            "offset": query.offset,
+        }
+        self.pieces = periods.split(self.lo, self.hi)
+        if self.shape[4]:
+            self.params.update(_piece_params(self.pieces))
+
+    def _all(self, name: str, **extra: Any) -> list[Any]:
+        rows: list[Any] = self.conn.execute(
+            self.sql.get(name, self.shape), {**self.params, **extra}
+        ).fetchall()
+        return rows
+
+    def shallow(self) -> tuple[list[ListedOrder], int]:
+        rows = self._all("total_and_page")
+        total = int(rows[0][0])
+        return [_listed(r[1:]) for r in rows if r[1] is not None], total
+
+    def separate(self) -> tuple[list[ListedOrder], int]:
+        total = int(self._all("total")[0][0])
+        rows = self._all("page") if self.query.offset < total else []
+        return [_listed(r) for r in rows], total
+
+    def deep(self) -> tuple[list[ListedOrder], int]:
+        if self.shape[3]:  # a customer reference: its orders are few, skip inside them
+            total = int(self._all("total")[0][0])
+            if self.query.offset >= total:
+                return [], total
+            whole = periods.Period(periods.ROWS, self.lo, self.hi, total)
+            found: tuple[periods.Period, int] | None = (whole, self.query.offset)
+        else:
+            sums = self._all("period_sums", **_piece_params(self.pieces))
+            timeline = periods.newest_first(self.pieces, sums)
+            total = sum(p.n for p in timeline)
+            located = periods.locate(timeline, self.query.offset)
+            found = None if located is None else self._narrow(*located)
+        if found is None:
+            return [], total
+        key = self._key_at(*found)
+        rows = self._all("page_from_key", key_at=key[0], key_id=key[1])
+        return [_listed(r) for r in rows], total
+
+    def _narrow(self, period: periods.Period, offset: int) -> tuple[periods.Period, int]:
+        """From a block down to the day that holds the row."""
+        if period.width != periods.BLOCK_DAYS:
+            return period, offset
+        sums = self._all("day_sums", block_lo=period.lo, block_hi=period.hi)
+        days = [periods.Period(1, start, start + periods.DAY, int(n)) for start, n in sums]
+        located = periods.locate(days, offset)
+        assert located is not None, "a block's days add up to the block"
+        return located
+
+    def _key_at(self, period: periods.Period, offset: int) -> tuple[int, str]:
+        """`(created_at, id)` of the row `offset` places from the newest in `period`."""
+        bounds = {"piece_lo": max(period.lo, self.lo), "piece_hi": min(period.hi, self.hi)}
+        if offset <= period.n // 2:
+            rows = self._all("key_newest", skip=offset, **bounds)
+        else:
+            rows = self._all("key_oldest", skip=period.n - 1 - offset, **bounds)
+        return int(rows[0][0]), str(rows[0][1])
+
+
+def _piece_params(pieces: tuple[periods.Piece, ...]) -> dict[str, int]:
+    params = {}
+    for index, piece in enumerate(pieces):
+        params[f"p{index}lo"], params[f"p{index}hi"] = piece.lo, piece.hi
+        if piece.width == periods.ROWS:
+            edge = periods.edge(piece)
+            params[f"p{index}day"], params[f"p{index}whole"] = edge.day, edge.whole
+            params[f"p{index}sign"] = edge.sign
+            params[f"p{index}x"], params[f"p{index}y"] = edge.lo, edge.hi
+    return params
+
+
+def _listed(row: Any) -> ListedOrder:
+    return ListedOrder(
+        row[0],
+        row[1],
+        bool(row[2]),
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+    )
+
+
+class Statements:
+    """SQL text per (statement, filter shape), built once, in the driver's parameter style."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+        self._cache: dict[tuple[str, Shape], str] = {}
+
+    def get(self, name: str, shape: Shape) -> str:
+        text = self._cache.get((name, shape))
+        if text is None:
+            text = getattr(self, f"_{name}")(shape)
+            if not self.sqlite:
+                text = re.sub(r":(\w+)", r"%(\1)s", text)
+            self._cache[name, shape] = text
+        return text
+
+    @staticmethod
+    def _filters(shape: Shape) -> str:
+        status, met, count, reference, ranged = shape
+        clauses = ["account_id = :account"]
+        clauses += [
+            f"{column} = :{param}"
+            for on, (_, column, param) in zip((status, met, count), _TALLIED, strict=True)
+            if on
+        ]
+        if reference:
+            clauses.append("customer_reference = :reference")
+        if ranged:
+            clauses.append("created_at >= :lo AND created_at < :hi")
+        return " AND ".join(clauses)
+
+    @staticmethod
+    def _tally_filters(shape: Shape) -> str:
+        clauses = ["account_id = :account"]
+        clauses += [
+            f"{column} = :{param}"
+            for on, (_, column, param) in zip(shape[:3], _TALLIED, strict=True)
+            if on
+        ]
+        return " AND ".join(clauses)
+
+    def _total(self, shape: Shape) -> str:
+        reference, ranged = shape[3], shape[4]
+        tallied = self._tally_filters(shape)
+        if reference and ranged:
+            return f"SELECT count(*) FROM number_orders WHERE {self._filters(shape)}"
+        if reference:
+            return (
+                "SELECT coalesce(sum(n), 0) FROM order_reference_counts "
+                f"WHERE {tallied} AND customer_reference = :reference"
+            )
+        if ranged:
+            return "SELECT " + " + ".join(f"({self._piece_total(shape, i)})" for i in range(5))
+        return f"SELECT coalesce(sum(n), 0) FROM order_counts WHERE {tallied}"
+
+    def _piece_total(self, shape: Shape, index: int) -> str:
+        if index in (0, 4):  # see `periods.edge`
+            tallied = self._tally_filters(shape)
+            return (
+                f"SELECT :p{index}whole * (SELECT coalesce(sum(n), 0) FROM order_period_counts "
+                f"WHERE {tallied} AND period_days = 1 AND period_start = :p{index}day) "
+                f"+ :p{index}sign * (SELECT count(*) FROM number_orders WHERE {tallied} "
+                f"AND created_at >= :p{index}x AND created_at < :p{index}y)"
+            )
+        width = periods.BLOCK_DAYS if index == 2 else 1
+        return (
+            "SELECT coalesce(sum(n), 0) FROM order_period_counts "
+            f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
+            f"AND period_start >= :p{index}lo AND period_start < :p{index}hi"
+        )
+
+    def _total_and_page(self, shape: Shape) -> str:
+        return (
+            f"SELECT t.total, p.* FROM (SELECT ({self._total(shape)}) AS total) AS t "
+            f"LEFT JOIN ({self._page(shape)}) AS p ON true ORDER BY p.created_at DESC, p.id DESC"
+        )
+
+    def _page(self, shape: Shape) -> str:
+        return (
+            f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
+            f"{_NEWEST} LIMIT :size OFFSET :offset"
+        )
+
+    def _period_sums(self, shape: Shape) -> str:
+        parts = []
+        for index in range(5):
+            if index in (0, 4):
+                parts.append(f"SELECT {index}, 0, ({self._piece_total(shape, index)})")
+            else:
+                width = periods.BLOCK_DAYS if index == 2 else 1
+                parts.append(
+                    f"SELECT {index}, period_start, sum(n) FROM order_period_counts "
+                    f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
+                    f"AND period_start >= :p{index}lo AND period_start < :p{index}hi "
+                    "GROUP BY period_start"
+                )
+        return " UNION ALL ".join(parts)
+
+    def _day_sums(self, shape: Shape) -> str:
+        return (
+            "SELECT period_start, sum(n) FROM order_period_counts "
+            f"WHERE {self._tally_filters(shape)} AND period_days = 1 "
+            "AND period_start >= :block_lo AND period_start < :block_hi "
+            "GROUP BY period_start ORDER BY period_start DESC"
+        )
+
+    def _key(self, shape: Shape, order: str) -> str:
+        return (
+            f"SELECT created_at, id FROM number_orders WHERE {self._filters(shape)} "
+            f"AND created_at >= :piece_lo AND created_at < :piece_hi {order} LIMIT 1 OFFSET :skip"
+        )
+
+    def _key_newest(self, shape: Shape) -> str:
+        return self._key(shape, _NEWEST)
+
+    def _key_oldest(self, shape: Shape) -> str:
+        return self._key(shape, _OLDEST)
+
+    def _page_from_key(self, shape: Shape) -> str:
+        return (
+            f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
+            "AND created_at <= :key_at AND (created_at < :key_at OR id <= :key_id) "
+            f"{_NEWEST} LIMIT :size"
+        )

@@ -1,0 +1,108 @@
+"""Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
+own (`number-orders worker`): fulfilment threads, and the webhook delivery loop on a
+thread with an event loop of its own, so neither competes with request handling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+import httpx
+
+from number_orders.config import Settings
+from number_orders.domain.webhooks import DeliveryPolicy
+from number_orders.service import NumberOrdersService
+from number_orders.storage import FulfilledOrder, Store
+from number_orders.worker.delivery import LoopOptions, WebhookDelivery
+from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+
+log = logging.getLogger("number_orders.worker")
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        max_attempts=settings.webhook_max_attempts,
+        timeout=settings.webhook_timeout,
+        backoff_base=settings.webhook_backoff_base,
+        backoff_cap=settings.webhook_backoff_cap,
+    )
+
+
+def webhook_delivery(
+    settings: Settings, store: Store, transport: httpx.AsyncBaseTransport | None = None
+) -> WebhookDelivery:
+    options = LoopOptions(poll_interval=settings.webhook_poll_interval)
+    return WebhookDelivery(store, delivery_policy(settings), options, transport=transport)
+
+
+class DeliveryThread:
+    """A webhook delivery loop on a thread of its own."""
+
+    def __init__(self, delivery: WebhookDelivery) -> None:
+        self.delivery = delivery
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
+
+    def start(self) -> DeliveryThread:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            self._loop.run_until_complete(self._main())
+        finally:
+            self._loop.close()
+
+    async def _main(self) -> None:
+        # The signing key exists before the first event can be sent ("generated on first
+        # start"); if the store is down now, the loop makes it on its first claim instead.
+        try:
+            await asyncio.to_thread(NumberOrdersService(self.delivery.store).ensure_signing_key)
+        except Exception as error:
+            log.warning("could not make sure a webhook signing key exists yet (%s)", error)
+        await self.delivery.run(self._stop)
+
+
+class Background:
+    """Fulfilment and webhook delivery together. Orders settled here wake the delivery
+    loop, so their events go out at once rather than at its next poll."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        service: NumberOrdersService,
+        fulfilment_threads: int = 1,
+        webhook_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.delivery = DeliveryThread(webhook_delivery(settings, store, webhook_transport))
+        self.fulfilment = WorkerThreads(
+            [
+                FulfilmentWorker(service, on_fulfilled=self._fulfilled)
+                for _ in range(fulfilment_threads)
+            ]
+        )
+
+    def start(self) -> Background:
+        self.delivery.start()
+        self.fulfilment.start()
+        return self
+
+    def stop(self) -> None:
+        self.fulfilment.stop()
+        self.delivery.stop()
+
+    def wake(self) -> None:
+        """New orders are due: look now (the service calls this after a create/update)."""
+        self.fulfilment.wake()
+
+    def _fulfilled(self, fulfilled: list[FulfilledOrder]) -> None:
+        if any(order.settled for order in fulfilled):
+            self.delivery.delivery.wake()

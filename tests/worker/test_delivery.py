@@ -1,0 +1,232 @@
+"""Webhook delivery end to end: the real server's delivery loop, a real receiver on a
+loopback port, and the official client verifying every delivery. Both engines."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import telnyx
+
+from number_orders.config import Settings
+from number_orders.domain.representation import detail_json
+from number_orders.domain.webhooks import DEAD, DELIVERED
+from number_orders.server import open_store
+from number_orders.service import NumberOrdersService
+from number_orders.storage.sql_store import SqlStore
+from number_orders.worker.delivery import WebhookDelivery
+from number_orders.worker.runner import webhook_delivery
+from tests.live import LiveServer
+from tests.outbox_helpers import account_with_url, orders, settle
+from tests.webhook_receiver import Answer, Delivery, WebhookReceiver
+
+CLIENT = telnyx.Telnyx(api_key="KEYunused", base_url="http://127.0.0.1:9/v2")
+
+
+def verify(delivery: Delivery, public_key: str) -> telnyx.types.UnwrapWebhookEvent:
+    return CLIENT.webhooks.unwrap(delivery.body, headers=delivery.headers, key=public_key)
+
+
+@pytest.fixture
+def fast(settings: Settings) -> Settings:
+    """Retries within milliseconds, so a test sees a whole retry schedule quickly."""
+    return settings.with_changes(
+        webhook_backoff_base=0.05,
+        webhook_backoff_cap=0.2,
+        webhook_poll_interval=0.05,
+        webhook_timeout=1.0,
+        webhook_max_attempts=4,
+    )
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as receiver:
+        yield receiver
+
+
+def wait_until(check: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def event_status(store: SqlStore, event_id: str) -> str | None:
+    event = store.find_webhook_event(event_id)
+    return event.status if event else None
+
+
+def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    details = orders(store, account_id, 3)
+    with LiveServer(fast, store):
+        public_key = NumberOrdersService(store).ensure_signing_key().public_key
+        ids = {settle(store, account_id, d): d for d in details}
+        deliveries = receiver.wait_for(3)
+        wait_until(lambda: all(event_status(store, i) == DELIVERED for i in ids))
+    assert {d.event_id for d in deliveries} == set(ids)
+    for delivery in deliveries:
+        assert delivery.headers["content-type"] == "application/json"
+        assert abs(int(delivery.headers["telnyx-timestamp"]) - time.time()) < 60
+        event = verify(delivery, public_key)
+        assert event.data.event_type == "number_order.complete"  # type: ignore[union-attr]
+        body = delivery.json
+        assert body["data"]["payload"] == detail_json(ids[body["data"]["id"]])
+        assert body["data"]["record_type"] == "event"
+        assert body["meta"] == {"attempt": 1, "delivered_to": receiver.url}
+        tampered = delivery.body.replace('"attempt":1', '"attempt":2')
+        assert tampered != delivery.body
+        with pytest.raises(ValueError, match="Signature verification failed"):
+            CLIENT.webhooks.unwrap(tampered, headers=delivery.headers, key=public_key)
+        shifted = {
+            **delivery.headers,
+            "telnyx-timestamp": str(int(delivery.headers["telnyx-timestamp"]) + 1),
+        }
+        with pytest.raises(ValueError, match="Signature verification failed"):
+            CLIENT.webhooks.unwrap(delivery.body, headers=shifted, key=public_key)
+
+
+def test_a_receiver_that_fails_its_first_attempts_gets_the_event_later(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    receiver.answer(Answer(500), Answer(200, delay=2.0), Answer(404))  # error, timeout, error
+    with LiveServer(fast, store):
+        event_id = settle(store, account_id, orders(store, account_id, 1)[0])
+        deliveries = receiver.wait_for(4)
+        wait_until(lambda: event_status(store, event_id) == DELIVERED)
+        public_key = NumberOrdersService(store).ensure_signing_key().public_key
+    assert [(d.event_id, d.attempt) for d in deliveries] == [(event_id, n) for n in (1, 2, 3, 4)]
+    for delivery in deliveries:
+        verify(delivery, public_key)
+    attempts = store.list_webhook_attempts(account_id, event_id)
+    assert [a.status_code for a in attempts] == [500, None, 404, 200]
+    assert "Timeout" in (attempts[1].error or "")
+
+
+def test_events_are_kept_while_the_receiver_is_down_and_delivered_when_it_is_back(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    receiver.stop()
+    patient = fast.with_changes(webhook_max_attempts=1000)
+    with LiveServer(patient, store):
+        event_id = settle(store, account_id, orders(store, account_id, 1)[0])
+        wait_until(lambda: (store.find_webhook_event(event_id) or object()).attempts >= 5)  # type: ignore[attr-defined]
+        receiver.restart()
+        [delivery] = receiver.wait_for(1)
+        wait_until(lambda: event_status(store, event_id) == DELIVERED)
+    assert delivery.attempt >= 5
+    errors = [a.error for a in store.list_webhook_attempts(account_id, event_id)]
+    assert all("ConnectError" in (e or "") for e in errors[:-1]) and errors[-1] is None
+
+
+def test_past_the_attempt_limit_an_event_is_dead_and_can_be_redelivered(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    receiver.stop()
+    with LiveServer(fast, store):
+        event_id = settle(store, account_id, orders(store, account_id, 1)[0])
+        wait_until(lambda: event_status(store, event_id) == DEAD)
+        [dead] = store.list_webhook_events(account_id, DEAD, 10)
+        assert dead.attempts == fast.webhook_max_attempts
+        receiver.restart()
+        NumberOrdersService(store).redeliver_webhook_event(event_id)
+        [delivery] = receiver.wait_for(1)
+        wait_until(lambda: event_status(store, event_id) == DELIVERED)
+    assert delivery.attempt == fast.webhook_max_attempts + 1
+
+
+def test_rotation_signs_new_deliveries_with_the_new_key_and_old_ones_stay_verifiable(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    [first, second] = orders(store, account_id, 2)
+    service = NumberOrdersService(store)
+    with LiveServer(fast, store):
+        old = service.ensure_signing_key()
+        settle(store, account_id, first)
+        [before] = receiver.wait_for(1)
+        new = service.rotate_signing_key()
+        settle(store, account_id, second)
+        after = receiver.wait_for(2)[1]
+        wait_until(lambda: len(store.list_webhook_events(account_id, DELIVERED, 10)) == 2)
+    verify(before, old.public_key)
+    verify(after, new.public_key)
+    with pytest.raises(ValueError):
+        verify(after, old.public_key)
+    with pytest.raises(ValueError):
+        verify(before, new.public_key)
+    signed_by = {
+        d.event_id: store.list_webhook_attempts(account_id, d.event_id)[0].key_id
+        for d in (before, after)
+    }
+    assert signed_by == {before.event_id: old.key_id, after.event_id: new.key_id}
+    assert [k.key_id for k in store.list_signing_keys()] == [new.key_id, old.key_id]
+
+
+def test_a_new_webhook_url_applies_without_a_restart(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    [first, second] = orders(store, account_id, 2)
+    with WebhookReceiver() as other, LiveServer(fast, store):
+        settle(store, account_id, first)
+        receiver.wait_for(1)
+        NumberOrdersService(store).set_webhook_url("acme", other.url)
+        settle(store, account_id, second)
+        [moved] = other.wait_for(1)
+    assert moved.json["meta"]["delivered_to"] == other.url
+    assert len(receiver.deliveries) == 1
+
+
+@contextmanager
+def delivery_loop(settings: Settings) -> Iterator[WebhookDelivery]:
+    """A delivery loop with a store of its own on a thread of its own, like another process."""
+    own_store = open_store(settings.database_url)
+    delivery = webhook_delivery(settings, own_store)
+    stop = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(delivery.run(stop),))
+    thread.start()
+    try:
+        yield delivery
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
+        loop.close()
+        own_store.close()
+
+
+def test_several_delivery_loops_never_send_the_same_attempt_twice(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    events = [settle(store, account_id, d) for d in orders(store, account_id, 120)]
+    with delivery_loop(fast), delivery_loop(fast), delivery_loop(fast):
+        receiver.wait_for(len(events), timeout=60)
+        wait_until(lambda: len(store.list_webhook_events(account_id, DELIVERED, 500)) == 120, 30)
+    sent = Counter((d.event_id, d.attempt) for d in receiver.deliveries)
+    assert max(sent.values()) == 1
+    assert {event_id for event_id, _ in sent} == set(events)
+
+
+def test_a_wake_up_delivers_without_waiting_for_the_next_poll(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    slow_poll = fast.with_changes(webhook_poll_interval=30.0)
+    with delivery_loop(slow_poll) as delivery:
+        time.sleep(0.3)  # the loop has looked once and is now waiting out its poll
+        settle(store, account_id, orders(store, account_id, 1)[0])
+        delivery.wake()
+        receiver.wait_for(1, timeout=5)

@@ -146,9 +146,12 @@ class PostgresServer:
             # pg_ctl also fails if the postmaster dies under it: only a survivor is an error.
             if proc.returncode != 0 and self._postmaster_alive():
                 raise self._error(proc)
-        # After a kill the pid file is stale; drop it so start() cannot trip over a reused pid.
-        with contextlib.suppress(FileNotFoundError):
-            (self.data_dir / "postmaster.pid").unlink()
+        # After a kill the lock files are stale, and a killed postmaster can linger as a
+        # zombie whose pid still answers kill(0): drop them so start() does not refuse.
+        stale = [self.data_dir / "postmaster.pid", *self.tmp_dir.glob(".s.PGSQL.*.lock")]
+        for path in stale:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
     def restart(self) -> None:
         """Start again on the same port and data dir, e.g. after stop() in an outage test."""

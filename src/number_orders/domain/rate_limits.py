@@ -14,6 +14,10 @@ MAX_LEASE = 100
 # Leases shrink as the window's tokens run out, so the tokens left unused in other
 # processes' leases stay a small share of what remains.
 LEASE_SHARE = 8
+# Up to this limit every request takes its own token from the shared counter, so small
+# limits are exact however requests spread over processes; above it, a few tokens may
+# stay unused in another process's lease (never more than the limit is admitted).
+EXACT_UP_TO = 600
 
 
 def window_start(now: float) -> int:
@@ -28,6 +32,8 @@ def seconds_to_reset(now: float) -> int:
 
 def lease_size(limit: int, used_seen: int) -> int:
     """How many tokens to ask for, given the shared total last seen in this window."""
+    if limit <= EXACT_UP_TO:
+        return 1
     remaining = max(0, limit - used_seen)
     return max(1, min(MAX_LEASE, remaining // LEASE_SHARE))
 

@@ -46,14 +46,14 @@ def run(step: Awaitable[Verdict]) -> Verdict:
 def test_processes_sharing_the_counter_admit_exactly_the_limit(store: SqlStore) -> None:
     clock = Clock(6_000_010.0)
     lease = CountingLease(NumberOrdersService(store))
-    limiters = [RateLimiter(lease, 50, offload, clock) for _ in range(3)]
+    limiters = [RateLimiter(lease, 3000, offload, clock) for _ in range(3)]
 
     async def burst() -> list[bool]:
-        return [(await limiters[i % 3].admit("acct", "key1")).allowed for i in range(200)]
+        return [(await limiters[i % 3].admit("acct", "key1")).allowed for i in range(3300)]
 
     admitted = asyncio.run(burst())
-    assert admitted.count(True) == 50
-    assert lease.calls < 50  # leases come in blocks, not a write per request
+    assert admitted.count(True) == 3000
+    assert lease.calls < 300  # leases come in blocks, not a write per request
     calls = lease.calls
     asyncio.run(burst())
     assert lease.calls == calls  # a refused process does not write again this window
@@ -63,6 +63,18 @@ def test_processes_sharing_the_counter_admit_exactly_the_limit(store: SqlStore) 
     with store.engine.connect() as conn:
         windows = conn.execute(select(rate_limit_counters.c.window_start)).scalars().all()
     assert windows == [6_000_060]
+
+
+def test_small_limits_take_one_token_per_request_and_stay_exact(store: SqlStore) -> None:
+    clock = Clock(6_000_010.0)
+    lease = CountingLease(NumberOrdersService(store))
+    limiters = [RateLimiter(lease, 50, offload, clock) for _ in range(3)]
+
+    async def burst() -> list[bool]:
+        # Uneven spread: one process gets most requests, another only a few.
+        return [(await limiters[0 if i % 5 else 1].admit("acct", "k")).allowed for i in range(80)]
+
+    assert asyncio.run(burst()).count(True) == 50
 
 
 def test_keys_are_counted_apart_and_headers_tell_the_state(store: SqlStore) -> None:

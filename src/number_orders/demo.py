@@ -22,5 +22,5 @@ def prepare_demo(store: SqlStore, settings: Settings, say: Callable[[str], None]
     base = f"http://{settings.host}:{settings.port}/v2"
     say(f"Created account '{DEMO_ACCOUNT}' with {DEMO_ORDERS} demo orders.")
     say(f"Demo API key (shown once): {issued.token}")
-    say(f"  curl -H 'Authorization: Bearer {issued.token}' '{base}/number_orders?page[size]=2'")
+    say(f"  curl -g -H 'Authorization: Bearer {issued.token}' '{base}/number_orders?page[size]=2'")
     say(f"  export TELNYX_BASE_URL={base} TELNYX_API_KEY={issued.token}")

@@ -92,7 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
     seed.add_argument("--now", type=int, help="time anchor in Unix microseconds (default: now)")
     seed.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="processes making rows"
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes making and inserting rows",
     )
 
     add_webhook_commands(commands, _command)

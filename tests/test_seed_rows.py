@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import orjson
 
 from number_orders.domain.fulfilment import has_work
@@ -74,3 +76,20 @@ def test_rows_obey_the_order_rules() -> None:
         ]
         >= 1
     )
+
+
+def test_ids_are_unique_uuids_and_order_ids_rise_with_the_orders() -> None:
+    maker = RowMaker("acct", NOW, 2 * CHUNK)
+    rows = maker.chunk(5, 0, 2000).rows + maker.chunk(5, 1, 2000).rows
+    order_ids = [row[1] for row in rows]
+    assert order_ids == sorted(order_ids)
+    assert {uuid.UUID(i).version for i in order_ids} == {7}
+    every = list(order_ids)
+    for row in rows:
+        every += [n["id"] for n in orjson.loads(row[13])]
+        every += orjson.loads(row[12])
+    assert all(str(uuid.UUID(i)) == i for i in every)
+    assert len(set(every)) == len(every)
+    # The ids do not depend on the time anchor: the same seed gives the same ids.
+    later = RowMaker("acct", NOW + 10**9, 2 * CHUNK).chunk(5, 0, 2000).rows
+    assert [row[1] for row in later] == order_ids[:2000]

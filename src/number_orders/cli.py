@@ -10,12 +10,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from number_orders.config import Settings
 from number_orders.demo import prepare_demo
 from number_orders.domain.timestamps import format_micros, now_micros
-from number_orders.seed_rows import RowMaker, made_in_parallel
+from number_orders.seed_rows import Chunk, RowMaker, load_in_parallel
 from number_orders.server import build_service, configure_logging, open_store, serve
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
@@ -92,7 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, help="random seed, for repeatable data")
     seed.add_argument("--now", type=int, help="time anchor in Unix microseconds (default: now)")
     seed.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="processes making rows"
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes making and inserting rows",
     )
 
     add_webhook_commands(commands, _command)
@@ -238,5 +241,10 @@ def seed_orders(
     store: SqlStore, account_id: str, count: int, seed: int | None, now: int, processes: int
 ) -> int:
     maker = RowMaker(account_id, now, count)
-    made = made_in_parallel(maker, seed, count, processes)
-    return store.load_order_rows(account_id, ((c.rows, c.counts) for c in made))
+
+    def load(made: Iterator[Chunk]) -> int:
+        return store.load_order_rows(account_id, ((c.rows, c.counts) for c in made))
+
+    loaded = load_in_parallel(maker, seed, count, processes, load, store.after_fork)
+    store.finish_loading()
+    return loaded

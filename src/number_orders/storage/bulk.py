@@ -34,20 +34,53 @@ ORDER_COLUMNS = (
     "phone_number_details",
     "fulfil_at",
 )
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000
 
 Batch = tuple[list[tuple[Any, ...]], Counter[queries.CountKey]]
 
 
 def load(engine: Engine, account_id: str, batches: Iterable[Batch]) -> int:
     loaded = 0
-    for rows, counts in _merged(batches):
-        with _writing(engine) as conn:
-            _insert(conn, rows)
-            queries.add_counts(conn, account_id, counts)
-        loaded += len(rows)
-    _analyze(engine)
+    with _loading(engine) as conn:
+        for rows, counts in _merged(batches):
+            with conn.begin():
+                _insert(conn, rows)
+                queries.add_counts(conn, account_id, counts)
+            loaded += len(rows)
     return loaded
+
+
+def finish(engine: Engine) -> None:
+    """After every `load` of a seed: the WAL into the database file (SQLite), fresh
+    statistics."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _analyze(engine)
+
+
+@contextmanager
+def _loading(engine: Engine) -> Iterator[Connection]:
+    """One connection for the whole load. On SQLite its commits skip the fsync
+    (`synchronous=OFF`): a seed is not an acknowledged write, and it ends with a
+    checkpoint at `synchronous=FULL` (`finish`), which syncs the WAL and then the database
+    file, so the data is durable when the seed returns. Readers keep running beside it."""
+    with engine.connect().execution_options(writing=True) as conn:
+        if conn.dialect.name != "sqlite":
+            yield conn
+            return
+        # On the driver itself, outside any transaction (SQLAlchemy would begin one).
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA synchronous=OFF")
+        driver.execute("PRAGMA temp_store=MEMORY")
+        try:
+            yield conn
+        finally:
+            driver.execute("PRAGMA synchronous=FULL")
+            driver.execute("PRAGMA temp_store=DEFAULT")
 
 
 def _merged(batches: Iterable[Batch]) -> Iterator[Batch]:

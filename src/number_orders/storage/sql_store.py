@@ -200,6 +200,14 @@ class SqlStore:
         """Seeding's fast path: rows already shaped as `bulk.ORDER_COLUMNS` tuples."""
         return bulk.load(self.engine, account_id, batches)
 
+    def finish_loading(self) -> None:
+        """After the last `load_order_rows` of a seed: checkpoint and fresh statistics."""
+        bulk.finish(self.engine)
+
+    def after_fork(self) -> None:
+        """In a forked child: leave the parent's pooled connections to the parent."""
+        self.engine.dispose(close=False)
+
     def outbox_depth(self) -> int:
         """Webhook events waiting for delivery, over every account (an operator's gauge)."""
         with self.reading() as conn:

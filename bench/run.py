@@ -260,7 +260,7 @@ def to_ms(text: str) -> float:
     raise ValueError(text)
 
 
-def ceiling(body: bytes) -> float:
+def ceiling(body: bytes, seconds: int = WRK_SECONDS) -> float:
     with tempfile.NamedTemporaryFile(suffix=".json") as page:
         page.write(body)
         page.flush()
@@ -281,7 +281,7 @@ def ceiling(body: bytes) -> float:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.1)
-            return wrk(url, "none", 32, WRK_SECONDS)["rps"]
+            return wrk(url, "none", 32, seconds)["rps"]
         finally:
             server.terminate()
             server.wait(10)

@@ -89,6 +89,9 @@ class NumberOrdersService:
         orders, total = self.store.list_number_orders(account_id, query)
         return Page(orders, total, query)
 
+    def list_is_quick(self, query: ListQuery) -> bool:
+        return self.store.list_is_quick(query)
+
     def create_number_order(
         self, account_id: str, new: NewOrder, idempotency: IdempotencyKey | None = None
     ) -> NumberOrderDetail:

@@ -13,7 +13,6 @@ from functools import cache, lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROS = 1_000_000
-_DAY = 86_400 * _MICROS
 _EPOCH_DATE = date(1970, 1, 1)
 
 _RFC3339 = re.compile(
@@ -30,9 +29,10 @@ def now_micros() -> int:
 def format_micros(micros: int) -> str:
     """`2018-01-01T00:00:00.000000Z`, the shape Telnyx uses. Two divisions and two table
     lookups: every listed order formats two instants, so this is on the hot path."""
-    day, rest = divmod(micros, _DAY)
-    second, fraction = divmod(rest, _MICROS)
-    return f"{_date_text(day)}T{_times_of_day()[second]}.{fraction:06d}Z"
+    seconds, fraction = divmod(micros, _MICROS)
+    day, second = divmod(seconds, 86_400)
+    # Six digits as the tail of a seven-digit number: cheaper than a format spec.
+    return f"{_date_text(day)}T{_times_of_day()[second]}.{str(fraction + _MICROS)[1:]}Z"
 
 
 @lru_cache(maxsize=8192)

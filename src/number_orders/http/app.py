@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from number_orders import errors
@@ -54,7 +54,9 @@ def create_app(
         else None
     )
     return RequestGuard(
-        HotRoutes(app, service),
+        HotRoutes(
+            app, service, next(r for r in app.routes if r.matches(_LIST_SCOPE)[0] != Match.NONE)
+        ),
         service,
         routes=app.routes,
         body_limit=settings.body_limit,
@@ -70,14 +72,16 @@ class HotRoutes:
 
     LIST = "/v2/number_orders"
 
-    def __init__(self, app: ASGIApp, service: NumberOrdersService) -> None:
+    def __init__(self, app: ASGIApp, service: NumberOrdersService, route: BaseRoute) -> None:
         self.app = app
         self.service = service
+        self.route = route  # Starlette's route for the path, for the guard's metrics and log
         # Database calls block, so they run here; as many threads as pooled connections.
         self.database = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == self.LIST and scope["method"] in _READ:
+            scope["route"] = self.route
             await handlers.list_number_orders(scope, send, self.service, self.database)
         else:
             await self.app(scope, receive, send)
@@ -85,6 +89,7 @@ class HotRoutes:
 
 DATABASE_THREADS = 8
 _READ = ("GET", "HEAD")
+_LIST_SCOPE: Scope = {"type": "http", "path": HotRoutes.LIST, "method": "GET"}
 
 
 def _routes() -> list[Route]:

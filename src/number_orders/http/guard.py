@@ -64,6 +64,7 @@ class RequestGuard:
         self.body_limit = body_limit
         self.limiter = limiter
         self.metrics = metrics
+        self.pid = os.getpid()  # which of several server processes answered; each builds its own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -150,9 +151,14 @@ class RequestGuard:
                 "status": exchange.status,
                 "duration_ms": round(seconds * 1000, 3),
                 "account_id": scope["state"].get("account_id"),
-                "pid": os.getpid(),  # which of several server processes answered
+                "pid": self.pid,
             }
-            access_log.info(orjson.dumps(line).decode())
+            # `info()` would first walk the stack for the caller's file and line, which
+            # the line does not show.
+            message = orjson.dumps(line).decode()
+            access_log.handle(
+                access_log.makeRecord(access_log.name, logging.INFO, "", 0, message, (), None)
+            )
 
     def _route_template(self, scope: Scope) -> str:
         """The matched route's path template; for a request refused before routing (401,

@@ -39,11 +39,26 @@ class Metrics:
             registry=self.registry,
         )
         self.outbox = _OutboxDepth(outbox_depth)
+        # Each label combination's children, found once: `labels()` takes a lock and
+        # builds keys on every call. Bounded like the labels themselves.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        method = method if method in _METHODS else "other"  # bounded label values
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        children = self._children.get((method, route, status))
+        if children is None:
+            children = self._children_of(method, route, status)
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def _children_of(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+        label = method if method in _METHODS else "other"  # bounded label values
+        children = (
+            self.requests.labels(label, route, str(status)),
+            self.latency.labels(label, route),
+        )
+        if method in _METHODS:
+            self._children[(method, route, status)] = children
+        return children
 
     def exposition(self) -> bytes:
         """The text format of every metric; blocking (it reads the store)."""

@@ -80,6 +80,11 @@ class Store(Protocol):
         self, account_id: str, query: ListQuery
     ) -> tuple[list[ListedOrder], int]: ...
 
+    def list_is_quick(self, query: ListQuery) -> bool:
+        """Whether `list_number_orders` for `query` answers in well under a millisecond
+        without waiting on anything, so a caller may run it without a thread hop."""
+        ...
+
     def outbox_depth(self) -> int: ...
 
     def lease_rate_tokens(

@@ -16,6 +16,7 @@ statement cache, psycopg's automatic prepare). Every page costs the same at any 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,14 +79,29 @@ class PageReader:
             *self._errors,
         )
 
+        # Quick reads come from one thread (the server's event loop), so that thread keeps
+        # one pooled connection instead of checking one out and back (and rolling it back)
+        # for every page. Other threads use the pool as before.
+        self._kept: Any = None
+        self._keeper: int | None = None
+        self._claim = threading.Lock()
+
     def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
         if not self.sqlite:
             self.engine.dispose()
+
+    def is_quick(self, query: ListQuery) -> bool:
+        """A shallow page on SQLite: two indexed reads of a local file in WAL mode, which
+        never wait for a writer, cost less than the hop to a thread and back."""
+        return self.sqlite and query.offset < SEEK_FROM_OFFSET
 
     def list_number_orders(
         self, account_id: str, query: ListQuery
     ) -> tuple[list[ListedOrder], int]:
-        with self._connection() as conn:
+        with self._connection(self.is_quick(query)) as conn:
             read = _Read(conn, self.statements, account_id, query)
             if query.offset < SEEK_FROM_OFFSET and not self.sqlite:
                 return read.shallow()  # one round trip, one snapshot
@@ -97,19 +113,33 @@ class PageReader:
                 conn.execute("COMMIT")
 
     @contextmanager
-    def _connection(self) -> Iterator[Any]:
+    def _connection(self, quick: bool = False) -> Iterator[Any]:
+        keep = quick and self._keeps()
         try:
-            pooled = self.engine.raw_connection()
+            pooled = self._kept if keep and self._kept is not None else self.engine.raw_connection()
         except self._connect_errors as error:
             # No connection to be had: refused, timed out, or the pool is empty.
             raise StoreUnavailable(str(error)) from error
+        if keep:
+            self._kept = pooled
         try:
             yield pooled.driver_connection
         except self._errors as error:
             pooled.invalidate()  # a broken connection must not go back to the pool
+            if keep:
+                self._kept = None
             raise StoreUnavailable(str(error)) from error
         finally:
-            pooled.close()
+            if not keep:
+                pooled.close()
+
+    def _keeps(self) -> bool:
+        """Whether this thread keeps the connection: the first to make a quick read does."""
+        if self._keeper is None:
+            with self._claim:
+                if self._keeper is None:
+                    self._keeper = threading.get_ident()
+        return self._keeper == threading.get_ident()
 
 
 class _Read:

@@ -183,6 +183,9 @@ class SqlStore:
     ) -> tuple[list[ListedOrder], int]:
         return self.pages.list_number_orders(account_id, query)
 
+    def list_is_quick(self, query: ListQuery) -> bool:
+        return self.pages.is_quick(query)
+
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
         """Bulk insert in large batches, counts included, in as few transactions as fit."""
         total = 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -13,6 +16,8 @@ from sqlalchemy import func, select
 from number_orders.domain.numbering import classify
 from number_orders.storage.schema import number_orders, order_counts
 from number_orders.storage.sql_store import SqlStore
+from tests.conftest import client_for
+from tests.live import LiveServer
 
 _TEST_SUFFIXES = ("0000", "0001", "0002")
 # Prefixes whose every completion is a valid number of one country and type.
@@ -106,3 +111,26 @@ def rollup_counts(store: SqlStore) -> Counter[tuple[str, str, bool, int]]:
 
 def assert_counts_exact(store: SqlStore) -> None:
     assert rollup_counts(store) == actual_counts(store)
+
+
+@dataclass
+class AccountsServer:
+    """A live server with two accounts' keys, and kept-alive clients per key."""
+
+    server: LiveServer
+    store: SqlStore
+    key: str
+    other_key: str
+    clients: dict[str, httpx.Client] = field(default_factory=dict)
+
+    @contextmanager
+    def client(self, key: str | None = None) -> Iterator[httpx.Client]:
+        """A kept-alive client per key: a new client per request costs more than the request."""
+        key = key or self.key
+        if key not in self.clients:
+            self.clients[key] = client_for(self.server, key)
+        yield self.clients[key]
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.close()

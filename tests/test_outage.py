@@ -16,9 +16,7 @@ from number_orders.server import open_store
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer
 from tests.orders import number
-from tests.pg_server import PostgresServer, available
-
-pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL 15 binaries not installed")
+from tests.pg_server import PostgresServer
 
 
 @pytest.fixture

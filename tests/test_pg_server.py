@@ -9,9 +9,7 @@ import time
 import psycopg
 import pytest
 
-from tests.pg_server import PostgresServer, available
-
-pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL 15 binaries not installed")
+from tests.pg_server import PostgresServer
 
 
 def _roundtrip(url: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -14,35 +13,16 @@ import pytest
 
 from number_orders.config import Settings
 from number_orders.server import open_store
-from number_orders.storage.sql_store import SqlStore
 from tests.conftest import ENGINES, client_for, make_database_url, new_key
 from tests.live import LiveServer
 from tests.openapi_check import assert_matches
-from tests.orders import assert_counts_exact, number, order_body
+from tests.orders import AccountsServer, assert_counts_exact, number, order_body
 
 BODY_LIMIT = 64 * 1024
 
 
 @dataclass
-class Creating:
-    server: LiveServer
-    store: SqlStore
-    key: str
-    other_key: str
-    clients: dict[str, httpx.Client] = field(default_factory=dict)
-
-    @contextmanager
-    def client(self, key: str | None = None) -> Iterator[httpx.Client]:
-        """A kept-alive client per key: a new client per request costs more than the request."""
-        key = key or self.key
-        if key not in self.clients:
-            self.clients[key] = client_for(self.server, key)
-        yield self.clients[key]
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            client.close()
-
+class Creating(AccountsServer):
     def post(self, body: Any, key: str | None = None, **headers: str) -> httpx.Response:
         content = body if isinstance(body, bytes) else orjson.dumps(body)
         headers = {"content-type": "application/json", **headers}

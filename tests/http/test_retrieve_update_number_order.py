@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -13,36 +12,17 @@ import pytest
 
 from number_orders.config import Settings
 from number_orders.server import open_store
-from number_orders.storage.sql_store import SqlStore
-from tests.conftest import ENGINES, client_for, make_database_url, new_key
+from tests.conftest import ENGINES, make_database_url, new_key
 from tests.live import LiveServer
 from tests.openapi_check import assert_matches
-from tests.orders import assert_counts_exact, number, order_body
+from tests.orders import AccountsServer, assert_counts_exact, number, order_body
 
 UNKNOWN = "0b1e5a7c-2f4d-4e8a-9c3b-5d6e7f8a9b0c"
 MALFORMED = ["nope", "123", UNKNOWN + "0", UNKNOWN[:-1], UNKNOWN.replace("-", ""), "%00", "%FF"]
 
 
 @dataclass
-class Orders:
-    server: LiveServer
-    store: SqlStore
-    key: str
-    other_key: str
-    clients: dict[str, httpx.Client] = field(default_factory=dict)
-
-    @contextmanager
-    def client(self, key: str | None = None) -> Iterator[httpx.Client]:
-        """A kept-alive client per key: a new client per request costs more than the request."""
-        key = key or self.key
-        if key not in self.clients:
-            self.clients[key] = client_for(self.server, key)
-        yield self.clients[key]
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            client.close()
-
+class Orders(AccountsServer):
     def create(self, *numbers: str, key: str | None = None, **fields: Any) -> dict[str, Any]:
         with self.client(key) as client:
             response = client.post("/number_orders", json=order_body(*numbers, **fields))

@@ -6,19 +6,15 @@ from __future__ import annotations
 import socket
 import time
 
-import pytest
-
 from number_orders.config import Settings
 from number_orders.domain.webhooks import DELIVERED
 from number_orders.errors import StoreUnavailable
 from number_orders.server import open_store
 from number_orders.storage.sql_store import SqlStore
 from tests.outbox_helpers import account_with_url, orders, settle
-from tests.pg_server import PostgresServer, available
+from tests.pg_server import PostgresServer
 from tests.webhook_receiver import Answer, WebhookReceiver
 from tests.worker.test_delivery import delivery_loop, wait_until
-
-pytestmark = pytest.mark.skipif(not available(), reason="PostgreSQL 15 binaries not installed")
 
 
 def status(store: SqlStore, event_id: str) -> str | None:

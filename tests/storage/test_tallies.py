@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import ORDER_STATUSES
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage import queries
 from number_orders.storage.periods import DAY, WIDTHS, period_start
 from number_orders.storage.schema import (

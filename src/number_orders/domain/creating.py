@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from number_orders.domain.fields import FieldReader, json_type, pointer, shown
+from number_orders.domain.forced_outcomes import forced_requirements
 from number_orders.domain.numbering import ClassifiedNumber, classify
 from number_orders.domain.orders import (
     NumberOrder,
@@ -18,7 +19,6 @@ from number_orders.domain.orders import (
     derive_order_state,
 )
 from number_orders.domain.regulatory import RequirementRules
-from number_orders.domain.test_numbers import forced_requirements
 from number_orders.errors import bad_phone_number, invalid_body
 
 MAX_NUMBERS = 1000

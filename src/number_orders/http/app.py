@@ -20,8 +20,8 @@ from number_orders.errors import ApiError, StoreUnavailable
 from number_orders.http import docs, handlers, operations
 from number_orders.http.guard import RequestGuard
 from number_orders.http.metrics import Metrics
+from number_orders.http.rate_limiting import RateLimiter
 from number_orders.http.responses import error_response
-from number_orders.rate_limiting import RateLimiter
 from number_orders.service import NumberOrdersService
 
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -22,8 +22,8 @@ from number_orders import errors
 from number_orders.domain.accounts import split_api_key
 from number_orders.errors import ApiError, StoreUnavailable
 from number_orders.http.metrics import Metrics
+from number_orders.http.rate_limiting import RateLimiter
 from number_orders.http.serializers import error_bytes
-from number_orders.rate_limiting import RateLimiter
 from number_orders.service import NumberOrdersService
 
 access_log = logging.getLogger("number_orders.access")

@@ -245,7 +245,3 @@ def depth(conn: Connection) -> int:
 def count_by_status(conn: Connection, account_id: str) -> dict[str, int]:
     statement = select(e.status, func.count()).where(e.account_id == account_id).group_by(e.status)
     return {status: int(n) for status, n in conn.execute(statement)}
-
-
-def new_lease_token() -> str:
-    return uuid.uuid4().hex

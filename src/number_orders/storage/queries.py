@@ -1,4 +1,4 @@
-"""Row shapes and the count tallies shared by the store's reads and writes."""
+"""Order row shapes and the count tallies shared by the store's reads and writes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, select, update
 
 from number_orders.domain.orders import (
     NumberOrder,
@@ -18,23 +16,13 @@ from number_orders.domain.orders import (
     RegulatoryRequirement,
 )
 from number_orders.storage import periods
+from number_orders.storage.interface import CountKey
 from number_orders.storage.schema import (
-    api_keys,
     number_orders,
     order_counts,
     order_period_counts,
     order_reference_counts,
-    rate_limit_counters,
 )
-
-API_KEY_COLUMNS = (
-    api_keys.c.key_id,
-    api_keys.c.account_id,
-    api_keys.c.secret_hash,
-    api_keys.c.created_at,
-    api_keys.c.revoked_at,
-)
-FIND_API_KEY = select(*API_KEY_COLUMNS).where(api_keys.c.key_id == bindparam("key_id"))
 
 ORDER_COLUMNS = (
     number_orders.c.id,
@@ -50,9 +38,6 @@ ORDER_COLUMNS = (
     number_orders.c.messaging_profile_id,
     number_orders.c.billing_group_id,
 )
-
-# (status, requirements_met, phone_numbers_count, customer_reference, day of created_at)
-CountKey = tuple[str, bool, int, str | None, int]
 
 
 def order_row(
@@ -239,18 +224,3 @@ def order_from_row(row: Any) -> NumberOrder:
         messaging_profile_id=row.messaging_profile_id,
         billing_group_id=row.billing_group_id,
     )
-
-
-def lease_statement(conn: Connection) -> Any:
-    """Upsert that adds `:used` to a key's counter for a window and returns the new total."""
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = dialect_insert(rate_limit_counters).values(
-        account_id=bindparam("account_id"),
-        key_id=bindparam("key_id"),
-        window_start=bindparam("window_start"),
-        used=bindparam("used"),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["account_id", "key_id", "window_start"],
-        set_={"used": rate_limit_counters.c.used + statement.excluded.used},
-    ).returning(rate_limit_counters.c.used)

@@ -5,20 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from number_orders.config import Settings
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.service import NumberOrdersService
-from number_orders.storage.database import default_url
-from number_orders.storage.sql_store import SqlStore
 
 DEMO_ACCOUNT = "demo"
 DEMO_ORDERS = 300
 
 
-def prepare_demo(store: SqlStore, settings: Settings, say: Callable[[str], None]) -> None:
-    if not settings.demo or settings.database_url != default_url() or store.count_accounts():
+def prepare_demo(
+    service: NumberOrdersService,
+    settings: Settings,
+    say: Callable[[str], None],
+    *,
+    default_store: bool,
+) -> None:
+    """`default_store`: the service's store is the embedded file used when no URL is given
+    (only a first start there gets a demo, never a store someone pointed at)."""
+    if not settings.demo or not default_store or service.count_accounts():
         return
-    issued = NumberOrdersService(store).create_api_key(DEMO_ACCOUNT)
-    store.insert_number_orders(issued.account.account_id, OrderFactory(seed=1).orders(DEMO_ORDERS))
+    issued = service.create_api_key(DEMO_ACCOUNT)
+    service.insert_number_orders(
+        issued.account.account_id, OrderFactory(seed=1).orders(DEMO_ORDERS)
+    )
     base = f"http://{settings.host}:{settings.port}/v2"
     say(f"Created account '{DEMO_ACCOUNT}' with {DEMO_ORDERS} demo orders.")
     say(f"Demo API key (shown once): {issued.token}")

@@ -1,33 +1,17 @@
-"""What the service needs from persistence, and nothing more."""
+"""What the service needs from persistence for number orders: the list, the order
+lifecycle (create, retrieve, update, fulfilment), and loading orders in bulk."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from number_orders.domain.accounts import Account
 from number_orders.domain.fulfilment import Settlement
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import NumberOrderDetail
-from number_orders.domain.signing import SigningKey
-from number_orders.domain.webhooks import (
-    AttemptResult,
-    ClaimedEvent,
-    DeliveryAttempt,
-    NextStep,
-    WebhookEvent,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKeyRecord:
-    key_id: str
-    account_id: str
-    secret_hash: str
-    created_at: int
-    revoked_at: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,29 +37,15 @@ Change = Callable[[StoredOrder], StoredOrder | None]
 # `take(phone_number)` claims a number for the order's account, inside the same transaction.
 Settle = Callable[[NumberOrderDetail, Callable[[str], bool]], Settlement]
 
+# What the count tallies group by: (status, requirements_met, phone_numbers_count,
+# customer_reference, day of created_at).
+CountKey = tuple[str, bool, int, str | None, int]
+# Orders made straight as rows for bulk loading: tuples in the order of the bulk loader's
+# columns (`storage.bulk.ORDER_COLUMNS`), and the tally changes they make.
+RowBatch = tuple[list[tuple[Any, ...]], Counter[CountKey]]
 
-class Store(Protocol):
-    # Bumped by every `revoke_api_key` through this object, so caches of keys can tell.
-    revocations: int
 
-    def ping(self) -> None: ...
-
-    def close(self) -> None: ...
-
-    def ensure_account(self, name: str) -> Account: ...
-
-    def find_account(self, name: str) -> Account | None: ...
-
-    def count_accounts(self) -> int: ...
-
-    def add_api_key(self, record: ApiKeyRecord) -> None: ...
-
-    def find_api_key(self, key_id: str) -> ApiKeyRecord | None: ...
-
-    def list_api_keys(self, account_id: str) -> list[ApiKeyRecord]: ...
-
-    def revoke_api_key(self, key_id: str, at: int) -> bool: ...
-
+class NumberOrderStore(Protocol):
     def list_number_orders(
         self, account_id: str, query: ListQuery
     ) -> tuple[list[ListedOrder], int]: ...
@@ -85,41 +55,6 @@ class Store(Protocol):
         without waiting on anything, so a caller may run it without a thread hop."""
         ...
 
-    def outbox_depth(self) -> int: ...
-
-    def lease_rate_tokens(
-        self, account_id: str, key_id: str, window_start: int, wanted: int
-    ) -> int: ...
-
-    def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...
-
-    def set_webhook_url(self, account_id: str, url: str | None) -> bool: ...
-
-    def ensure_signing_key(self, candidate: SigningKey) -> SigningKey: ...
-
-    def active_signing_key(self) -> SigningKey | None: ...
-
-    def rotate_signing_key(self, new_key: SigningKey) -> None: ...
-
-    def list_signing_keys(self) -> list[SigningKey]: ...
-
-    def claim_webhook_events(
-        self, now: int, limit: int, lease_micros: int, token: str
-    ) -> list[ClaimedEvent]: ...
-
-    def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int: ...
-
-    def list_webhook_events(
-        self, account_id: str | None, status: str | None, limit: int
-    ) -> list[WebhookEvent]: ...
-
-    def find_webhook_event(self, event_id: str) -> WebhookEvent | None: ...
-
-    def list_webhook_attempts(self, account_id: str, event_id: str) -> list[DeliveryAttempt]: ...
-
-    def count_webhook_events(self, account_id: str) -> dict[str, int]: ...
-
-    def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool: ...
     def create_number_order(
         self,
         account_id: str,
@@ -146,3 +81,13 @@ class Store(Protocol):
     def next_fulfilment_at(self) -> int | None: ...
 
     def expire_idempotency_keys(self, before: int) -> int: ...
+
+    def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...
+
+    def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:
+        """Seeding's fast path: orders already made as rows, tallies included."""
+        ...
+
+    def finish_loading(self) -> None:
+        """After the last `load_order_rows` of a seed: durable on disk, fresh statistics."""
+        ...

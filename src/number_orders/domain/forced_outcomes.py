@@ -1,5 +1,5 @@
-"""Deterministic test numbers: like a payment provider's test cards, their last four
-digits force a fulfilment path whatever the country.
+"""Numbers with forced outcomes (the README's "test numbers"): like a payment provider's
+test cards, their last four digits force a fulfilment path whatever the country.
 
 | ends in | what happens |
 |---------|--------------|
@@ -16,7 +16,8 @@ from __future__ import annotations
 ALWAYS_FAILS = "0000"
 NEEDS_REQUIREMENTS = "0001"
 FAILS_AFTER_REQUIREMENTS = "0002"
-TEST_SUFFIXES = (ALWAYS_FAILS, NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)
+# Every suffix that forces a path; generated data never ends an ordinary number so.
+FORCED_SUFFIXES = (ALWAYS_FAILS, NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)
 
 
 def always_fails(phone_number: str) -> bool:

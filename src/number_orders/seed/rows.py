@@ -1,11 +1,11 @@
 """Orders for bulk seeding, made straight as database rows.
 
-`seeding.OrderFactory` builds domain objects, which is right for tests and the demo but
+`factory.OrderFactory` builds domain objects, which is right for tests and the demo but
 costs ~75 µs an order. Here the same rules run over precomputed tables and the rows come
 out as tuples in `ORDER_COLUMNS` order, with each order's tally key beside it:
 
 - numbers come from the same per-country templates (checked against the numbering plans
-  once); a failed number ends in 0000, and no other number ends in a test suffix;
+  once); a failed number ends in 0000, and no other number ends in a forced-outcome suffix;
 - a number whose country needs requirements and lacks them stays pending;
 - the order's `status` and `requirements_met` follow `domain.orders.derive_order_state`;
 - an order with a pending number whose requirements are met is due for the worker now.
@@ -25,16 +25,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from number_orders.domain.forced_outcomes import ALWAYS_FAILS, FORCED_SUFFIXES
 from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
 from number_orders.domain.regulatory import RequirementRules
-from number_orders.domain.test_numbers import ALWAYS_FAILS
-from number_orders.seeding import _COUNT_WEIGHTS, _COUNTRY_WEIGHTS, _KIND_WEIGHTS, _YEAR, templates
+from number_orders.seed.vocabulary import (
+    COUNT_WEIGHTS,
+    COUNTRY_WEIGHTS,
+    KIND_WEIGHTS,
+    REFERENCES,
+    YEAR,
+    templates,
+)
+from number_orders.storage import CountKey
 from number_orders.storage.periods import period_start
-from number_orders.storage.queries import CountKey
 
 CHUNK = 10_000
-_REFERENCE_WORDS = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka")
-_TEST_SUFFIXES = 3  # last four digits 0000, 0001, 0002 force fulfilment paths
+# Numbers are made as integers: the forced-outcome suffixes as endings, and the step that
+# moves an ending past all of them (0000 becomes 0003, 0002 becomes 0005).
+_FORCED_ENDINGS = frozenset(int(suffix) for suffix in FORCED_SUFFIXES)
+_PAST_FORCED = max(_FORCED_ENDINGS) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +94,14 @@ class RowMaker:
             by_country.setdefault(t.country_code, []).append(kind)
         # Weighted choices as lookup tables of 100 entries: one random index per choice.
         self.kind_tables = {
-            c: [ks[_pick(_KIND_WEIGHTS[: len(ks)], i)] for i in range(100)]
+            c: [ks[_pick(KIND_WEIGHTS[: len(ks)], i)] for i in range(100)]
             for c, ks in by_country.items()
         }
         self.countries = [
-            c for c, w in _COUNTRY_WEIGHTS.items() if c in by_country for _ in range(w)
+            c for c, w in COUNTRY_WEIGHTS.items() if c in by_country for _ in range(w)
         ]
-        self.sizes = [size for size, w in enumerate(_COUNT_WEIGHTS, 1) for _ in range(w)]
-        self.references = [f"{w}-{i:03d}" for w in _REFERENCE_WORDS for i in range(40)]
+        self.sizes = [size for size, w in enumerate(COUNT_WEIGHTS, 1) for _ in range(w)]
+        self.references = REFERENCES
 
     def chunk(self, seed: int | None, number: int, count: int) -> Chunk:
         rng = random.Random(f"{seed}:{number}")
@@ -155,8 +164,8 @@ class RowMaker:
         text = str(digits)
         if status == FAILURE:
             text = text[:-4] + ALWAYS_FAILS
-        elif digits % 10_000 < _TEST_SUFFIXES:
-            text = str(digits + _TEST_SUFFIXES)
+        elif digits % 10_000 in _FORCED_ENDINGS:
+            text = str(digits + _PAST_FORCED)
         number_id, phone_number = ids.next(), kind.prefix + text
         requirements = ",".join(
             f'["{rid}","{field}",' + (f'"{ids.next()}"]' if met else "null]")
@@ -198,7 +207,7 @@ class _Ids:
         return f"{stamp[:8]}-{stamp[8:]}-7{micros % 1000:03x}{tail[18:]}"
 
 
-_SPAN = 3 * _YEAR
+_SPAN = 3 * YEAR
 _ID_ANCHOR = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z, as the ids' newest instant
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 

@@ -1,0 +1,43 @@
+"""How a command is declared (`command`: its name, what it runs, its help) and how it runs
+against the service (`with_service`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from number_orders.config import Settings
+from number_orders.server import open_service
+from number_orders.service import NumberOrdersService
+
+# A command's body: the parsed arguments and the settings in, the exit status out.
+Command = Callable[[argparse.Namespace, Settings], int]
+# `parser.add_subparsers()`: where a group's commands are added.
+Commands = Any
+
+
+def command(group: Commands, name: str, run: Command, text: str) -> argparse.ArgumentParser:
+    """Every command accepts `--database-url` after its own arguments."""
+    parser: argparse.ArgumentParser = group.add_parser(name, help=text, description=text)
+    parser.add_argument(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+        "(default: $NUMBER_ORDERS_DATABASE_URL, else ./var/number-orders.sqlite3)",
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def with_service(settings: Settings, action: Callable[[NumberOrdersService], int]) -> int:
+    """Run `action` on a fresh service; a refusal (LookupError, ValueError) becomes its
+    message and exit status 1."""
+    service = open_service(settings)
+    try:
+        return action(service)
+    except (LookupError, ValueError) as refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+    finally:
+        service.close()

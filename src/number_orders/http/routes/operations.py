@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from number_orders.http.metrics import CONTENT_TYPE, Metrics
 from number_orders.http.responses import json_response
@@ -30,3 +31,10 @@ async def metrics(request: Request) -> Response:
     registry: Metrics = request.app.state.metrics
     body = await run_in_threadpool(registry.exposition)
     return Response(body, media_type=CONTENT_TYPE)
+
+
+ROUTES = [
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+]

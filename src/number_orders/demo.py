@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from number_orders.config import Settings
+from number_orders.config import DEFAULT_DATABASE_URL, Settings
 from number_orders.seeding import OrderFactory
 from number_orders.service import NumberOrdersService
-from number_orders.storage.database import default_url
 from number_orders.storage.sql_store import SqlStore
 
 DEMO_ACCOUNT = "demo"
@@ -15,7 +14,7 @@ DEMO_ORDERS = 300
 
 
 def prepare_demo(store: SqlStore, settings: Settings, say: Callable[[str], None]) -> None:
-    if not settings.demo or settings.database_url != default_url() or store.count_accounts():
+    if not settings.demo or settings.database_url != DEFAULT_DATABASE_URL or store.count_accounts():
         return
     issued = NumberOrdersService(store).create_api_key(DEMO_ACCOUNT)
     store.insert_number_orders(issued.account.account_id, OrderFactory(seed=1).orders(DEMO_ORDERS))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from number_orders.domain.ids import RandomIds
 from number_orders.domain.numbering import classify, example_number
 from number_orders.domain.orders import (
     FAILURE,
@@ -84,7 +85,7 @@ class OrderFactory:
     """Makes orders; the same seed makes the same orders."""
 
     def __init__(self, seed: int | None = None, rules: RequirementRules | None = None) -> None:
-        self.rng = random.Random(seed)
+        self.rng = RandomIds(seed)
         self.rules = rules or RequirementRules()
         self.now = now_micros()
         self.references = [f"{w}-{i:03d}" for w in _REFERENCE_WORDS for i in range(40)]
@@ -95,8 +96,7 @@ class OrderFactory:
         self._country_weights = [_COUNTRY_WEIGHTS[c] for c in self._countries]
 
     def uuid(self) -> str:
-        h = f"{self.rng.getrandbits(128) & ~(0xF << 76) & ~(0x3 << 62) | (4 << 76) | (2 << 62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return self.rng.uuid4()
 
     def orders(self, count: int) -> Iterator[NumberOrderDetail]:
         for _ in range(count):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -16,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from number_orders.domain.accounts import Account
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
+from number_orders.domain.ids import random_id
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import NumberOrderDetail
 from number_orders.domain.signing import SigningKey
@@ -111,7 +111,7 @@ class SqlStore:
         found = self.find_account(name)
         if found is not None:
             return found
-        account = Account(str(uuid.uuid4()), name)
+        account = Account(random_id(), name)
         try:
             with self.writing() as conn:
                 conn.execute(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 import orjson
 
+from number_orders.domain.ids import hex_token
 from number_orders.domain.signing import SigningKey, new_signing_key, signature_headers
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.webhooks import (
@@ -31,7 +32,6 @@ from number_orders.domain.webhooks import (
     next_step,
 )
 from number_orders.storage import Store
-from number_orders.storage.outbox import new_lease_token
 
 log = logging.getLogger("number_orders.webhooks")
 
@@ -144,7 +144,7 @@ class WebhookDelivery:
 
     def _claim(self, limit: int) -> list[ClaimedEvent]:
         return self.store.claim_webhook_events(
-            self.clock(), limit, self.policy.lease_micros, new_lease_token()
+            self.clock(), limit, self.policy.lease_micros, hex_token()
         )
 
     def _signing_key(self) -> SigningKey:

@@ -9,7 +9,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.domain.accounts import Account
@@ -45,6 +45,7 @@ from number_orders.storage.schema import (
     number_orders,
     rate_limit_counters,
 )
+from number_orders.storage.unavailable import is_unavailable
 
 _INSERT_BATCH = 5_000
 
@@ -90,11 +91,10 @@ class SqlStore:
             yield
         except IntegrityError:
             raise
-        except PoolTimeout as error:  # every connection busy, or none can be opened in time
-            raise StoreUnavailable(str(error)) from error
-        except DBAPIError as error:
-            if _is_unavailable(error):
-                raise StoreUnavailable(str(error.orig)) from error
+        except (PoolTimeout, DBAPIError) as error:
+            # An outage is a 503 the client retries; any other error is a bug (a 500).
+            if is_unavailable(error):
+                raise StoreUnavailable(str(getattr(error, "orig", None) or error)) from error
             raise
 
     def ping(self) -> None:
@@ -410,22 +410,3 @@ class SqlStore:
     def redeliver_webhook_event(self, account_id: str, event_id: str, now: int) -> bool:
         with self.writing() as conn:
             return outbox.redeliver(conn, account_id, event_id, now)
-
-
-# SQLSTATEs that mean "the server cannot serve you right now": connection exceptions,
-# shutdown and start-up, too many connections. Anything else is a bug, not an outage.
-_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-_SQLITE_BUSY = ("database is locked", "database is busy", "disk i/o error", "unable to open")
-
-
-def _is_unavailable(error: DBAPIError) -> bool:
-    if error.connection_invalidated:
-        return True
-    state: str | None = getattr(error.orig, "sqlstate", None)
-    if state is not None:
-        return state.startswith(_UNAVAILABLE_STATES)
-    if type(error.orig).__module__.startswith("psycopg"):
-        # No SQLSTATE: the client failed to reach the server (refused, timed out, closed).
-        return isinstance(error, OperationalError)
-    text = str(error.orig).lower()
-    return isinstance(error, OperationalError) and any(sign in text for sign in _SQLITE_BUSY)

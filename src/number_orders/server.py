@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import uvicorn
 
-from number_orders.config import Settings
+from number_orders.config import DEFAULT_DATABASE_URL, Settings
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
-from number_orders.storage.database import default_url, make_engine, upgrade
+from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.runner import Background
 
@@ -61,7 +61,7 @@ def migrate(database_url: str) -> None:
 
 def is_default_store(settings: Settings) -> bool:
     """Whether the settings name the embedded SQLite file used when no URL is given."""
-    return settings.database_url == default_url()
+    return settings.database_url == DEFAULT_DATABASE_URL
 
 
 def background(

@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        settings = Settings.from_env(os.environ).with_changes(database_url=args.database_url)
+        settings = Settings.from_env(os.environ).with_args(args)
     except ValueError as error:
         print(f"invalid configuration: {error}", file=sys.stderr)
         return 2

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from number_orders.config import Settings
+from number_orders.config import Settings, add_flags
 from number_orders.server import open_service
 from number_orders.service import NumberOrdersService
 
@@ -21,11 +21,7 @@ Commands = Any
 def command(group: Commands, name: str, run: Command, text: str) -> argparse.ArgumentParser:
     """Every command accepts `--database-url` after its own arguments."""
     parser: argparse.ArgumentParser = group.add_parser(name, help=text, description=text)
-    parser.add_argument(
-        "--database-url",
-        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
-        "(default: $NUMBER_ORDERS_DATABASE_URL, else ./var/number-orders.sqlite3)",
-    )
+    add_flags(parser, "database_url")
     parser.set_defaults(run=run)
     return parser
 

@@ -8,10 +8,10 @@ settle join its queue (`insert_number_orders`).
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 from number_orders.domain.forced_outcomes import ALWAYS_FAILS, FORCED_SUFFIXES
+from number_orders.domain.ids import RandomIds
 from number_orders.domain.orders import (
     FAILURE,
     PENDING,
@@ -39,7 +39,7 @@ class OrderFactory:
     """Makes orders; the same seed makes the same orders."""
 
     def __init__(self, seed: int | None = None, rules: RequirementRules | None = None) -> None:
-        self.rng = random.Random(seed)
+        self.rng = RandomIds(seed)
         self.rules = rules or RequirementRules()
         self.now = now_micros()
         self.references = REFERENCES
@@ -50,8 +50,7 @@ class OrderFactory:
         self._country_weights = [COUNTRY_WEIGHTS[c] for c in self._countries]
 
     def uuid(self) -> str:
-        h = f"{self.rng.getrandbits(128) & ~(0xF << 76) & ~(0x3 << 62) | (4 << 76) | (2 << 62):032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return self.rng.uuid4()
 
     def orders(self, count: int) -> Iterator[NumberOrderDetail]:
         for _ in range(count):

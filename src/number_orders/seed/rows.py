@@ -18,7 +18,6 @@ on how many processes made it.
 from __future__ import annotations
 
 import multiprocessing
-import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from number_orders.domain.forced_outcomes import ALWAYS_FAILS, FORCED_SUFFIXES
+from number_orders.domain.ids import IdFamily, RandomIds
 from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.seed.vocabulary import (
@@ -104,7 +104,7 @@ class RowMaker:
         self.references = REFERENCES
 
     def chunk(self, seed: int | None, number: int, count: int) -> Chunk:
-        rng = random.Random(f"{seed}:{number}")
+        rng = RandomIds(f"{seed}:{number}")
         rows = []
         counts: Counter[CountKey] = Counter()
         for index in range(number * CHUNK, number * CHUNK + count):
@@ -113,9 +113,9 @@ class RowMaker:
             counts[row[2], row[3], row[4], row[5], period_start(row[9], 1)] += 1
         return Chunk(rows, counts)
 
-    def _order(self, rng: random.Random, index: int) -> tuple[Any, ...]:
+    def _order(self, rng: RandomIds, index: int) -> tuple[Any, ...]:
         random_ = rng.random
-        ids = _Ids(rng)
+        ids = rng.family()
         created_at = self.now - _SPAN + int((index + random_()) * self.step)
         size = self.sizes[int(random_() * len(self.sizes))]
         recent = self.now - created_at < 120_000_000
@@ -151,7 +151,7 @@ class RowMaker:
             self.now if any(n[2] == PENDING and n[3] for n in numbers) else None,
         )
 
-    def _number(self, rng: random.Random, ids: _Ids, recent: bool) -> tuple[Any, ...]:
+    def _number(self, rng: RandomIds, ids: IdFamily, recent: bool) -> tuple[Any, ...]:
         """`(id, phone_number, status, requirements met, kind, details JSON)`"""
         random_ = rng.random
         country = self.countries[int(random_() * len(self.countries))]
@@ -179,37 +179,8 @@ class RowMaker:
         return number_id, phone_number, status, met or not kind.requirements, kind, details
 
 
-class _Ids:
-    """Version-4 UUIDs for one order, cheap to make: 74 random bits shared by the order's
-    ids, then a 48-bit tail that starts at random and counts up. Ids within an order
-    differ by their tail; two orders share a prefix with odds of about 10^-7 at 10^8
-    orders, and even then their tails would have to overlap. One format call per id."""
-
-    def __init__(self, rng: random.Random) -> None:
-        h = rng.randbytes(10).hex()
-        self.prefix = f"{h[:8]}-{h[8:12]}-4{h[12:15]}-{_VARIANT[h[15]]}{h[16:19]}-"
-        self.tail = rng.getrandbits(48)
-
-    def next(self) -> str:
-        self.tail = tail = (self.tail + 1) & 0xFFFFFFFFFFFF
-        return f"{self.prefix}{tail:012x}"
-
-    def ordered(self, micros: int) -> str:
-        """A version-7 UUID: 48 bits of milliseconds, then the microseconds within the
-        millisecond in the 12 "rand_a" bits (RFC 9562, method 3), then 62 random bits.
-
-        Orders come oldest first, so their ids rise with them and every insert lands at
-        the right edge of the `(account_id, id)` primary key instead of a random page:
-        a random-order key made SQLite rewrite pages all over a key larger than its cache.
-        """
-        stamp = f"{(micros // 1000) & 0xFFFFFFFFFFFF:012x}"
-        tail = self.next()
-        return f"{stamp[:8]}-{stamp[8:]}-7{micros % 1000:03x}{tail[18:]}"
-
-
 _SPAN = 3 * YEAR
 _ID_ANCHOR = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z, as the ids' newest instant
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 
 def chunks(total: int) -> Iterator[tuple[int, int]]:

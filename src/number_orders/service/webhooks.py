@@ -3,9 +3,9 @@ operator's view of the outbox."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Protocol
 
+from number_orders.domain.ids import hex_token
 from number_orders.domain.signing import SigningKey, new_signing_key
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.webhooks import (
@@ -45,7 +45,7 @@ class Webhooks:
     def claim_webhook_events(self, now: int, limit: int, lease_micros: int) -> list[ClaimedEvent]:
         """Due events no other loop holds, each leased to this claim until `now +
         lease_micros`; only the claim's token may record their outcome."""
-        return self.store.claim_webhook_events(now, limit, lease_micros, uuid.uuid4().hex)
+        return self.store.claim_webhook_events(now, limit, lease_micros, hex_token())
 
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         return self.store.finish_webhook_attempts(outcomes)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from number_orders.domain.accounts import Account
+from number_orders.domain.ids import random_id
 from number_orders.domain.timestamps import now_micros
 from number_orders.storage.interface import ApiKeyRecord
 from number_orders.storage.part import StorePart
@@ -30,7 +29,7 @@ class SqlAccounts(StorePart):
         found = self.find_account(name)
         if found is not None:
             return found
-        account = Account(str(uuid.uuid4()), name)
+        account = Account(random_id(), name)
         try:
             with self.writing() as conn:
                 conn.execute(

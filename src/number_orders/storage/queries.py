@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table
 
 from number_orders.domain.orders import (
     NumberOrder,
@@ -120,44 +119,6 @@ def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> 
     """
     for table, keys, rows in tally_rows(account_id, deltas):
         _upsert(conn, table, keys, rows)
-
-
-def update_order(conn: Connection, account_id: str, order_id: str, **values: Any) -> bool:
-    """Change an order's columns and keep every tally exact, inside the caller's transaction.
-
-    The row is locked before its old tally key is read (`FOR UPDATE` on PostgreSQL; SQLite
-    writers are serialised by `BEGIN IMMEDIATE`), so two writers changing one order cannot
-    both move it from the same key. Use this for any change to status, requirements_met,
-    phone_numbers_count, customer_reference or created_at. False if there is no such order.
-    """
-    c = number_orders.c
-    where = (c.account_id == account_id, c.id == order_id)
-    row = conn.execute(select(*_TALLIED_COLUMNS).where(*where).with_for_update()).first()
-    if row is None:
-        return False
-    conn.execute(update(number_orders).where(*where).values(**values))
-    old = dict(row._mapping)
-    move_count(conn, account_id, _key_of(old), _key_of({**old, **values}))
-    return True
-
-
-_TALLIED_COLUMNS = (
-    number_orders.c.status,
-    number_orders.c.requirements_met,
-    number_orders.c.phone_numbers_count,
-    number_orders.c.customer_reference,
-    number_orders.c.created_at,
-)
-
-
-def _key_of(row: Mapping[str, Any]) -> CountKey:
-    return (
-        row["status"],
-        bool(row["requirements_met"]),
-        row["phone_numbers_count"],
-        row["customer_reference"],
-        periods.period_start(row["created_at"], 1),
-    )
 
 
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.errors import StoreUnavailable
@@ -22,6 +22,7 @@ from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.pages import PageReader
 from number_orders.storage.rate_limits import SqlRateLimits
+from number_orders.storage.unavailable import is_unavailable
 from number_orders.storage.webhooks import SqlWebhooks
 
 
@@ -68,11 +69,10 @@ class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits):
             yield
         except IntegrityError:
             raise
-        except PoolTimeout as error:  # every connection busy, or none can be opened in time
-            raise StoreUnavailable(str(error)) from error
-        except DBAPIError as error:
-            if _is_unavailable(error):
-                raise StoreUnavailable(str(error.orig)) from error
+        except (PoolTimeout, DBAPIError) as error:
+            # An outage is a 503 the client retries; any other error is a bug (a 500).
+            if is_unavailable(error):
+                raise StoreUnavailable(str(getattr(error, "orig", None) or error)) from error
             raise
 
     def ping(self) -> None:
@@ -86,22 +86,3 @@ class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits):
     def after_fork(self) -> None:
         """In a forked child: leave the parent's pooled connections to the parent."""
         self.engine.dispose(close=False)
-
-
-# SQLSTATEs that mean "the server cannot serve you right now": connection exceptions,
-# shutdown and start-up, too many connections. Anything else is a bug, not an outage.
-_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-_SQLITE_BUSY = ("database is locked", "database is busy", "disk i/o error", "unable to open")
-
-
-def _is_unavailable(error: DBAPIError) -> bool:
-    if error.connection_invalidated:
-        return True
-    state: str | None = getattr(error.orig, "sqlstate", None)
-    if state is not None:
-        return state.startswith(_UNAVAILABLE_STATES)
-    if type(error.orig).__module__.startswith("psycopg"):
-        # No SQLSTATE: the client failed to reach the server (refused, timed out, closed).
-        return isinstance(error, OperationalError)
-    text = str(error.orig).lower()
-    return isinstance(error, OperationalError) and any(sign in text for sign in _SQLITE_BUSY)

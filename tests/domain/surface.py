@@ -18,7 +18,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
-SPEC = Path(__file__).parent / "spec" / "number-ordering-surface.yaml"
+SPEC = Path(__file__).parent.parent / "spec" / "number-ordering-surface.yaml"
 
 # Where the official clients accept more than the spec's enum, the clients win: they are
 # what must work. `/requirements` lists mobile and shared_cost requirements too, which

@@ -14,11 +14,11 @@ from number_orders.domain.available_numbers import (
     SearchQuery,
     parse_countries,
 )
+from number_orders.domain.forced_outcomes import FORCED_SUFFIXES
 from number_orders.domain.inventory.blocks import block_numbers
 from number_orders.domain.inventory.catalogue import PHONE_NUMBER_TYPES, type_catalogue
 from number_orders.domain.inventory.search import PICKS_BASE, PICKS_PER_RESULT
 from number_orders.domain.numbering import classify
-from number_orders.domain.test_numbers import TEST_SUFFIXES
 from tests.surface_check import assert_matches_response, assert_matches_schema, schema_properties
 
 INVENTORY = Inventory()
@@ -244,7 +244,7 @@ def test_no_test_number_is_ever_offered() -> None:
     assert numbers(ends_with="0000") == numbers(ends_with="0001") == numbers(ends_with="0002") == []
     # Ending in 000: one candidate in ten ends in 0000 and is skipped.
     found = numbers(ends_with="000", limit=300) + numbers(limit=1000)
-    assert found and not [n for n in found if n.endswith(TEST_SUFFIXES)]
+    assert found and not [n for n in found if n.endswith(FORCED_SUFFIXES)]
 
 
 def test_every_country_and_type_offers_numbers_of_its_country_and_type() -> None:
@@ -256,7 +256,7 @@ def test_every_country_and_type_offers_numbers_of_its_country_and_type() -> None
             assert found, (country, kind)
             for number in found:
                 classified = classify(number)
-                assert classified is not None and not number.endswith(TEST_SUFFIXES)
+                assert classified is not None and not number.endswith(FORCED_SUFFIXES)
                 assert (classified.country_code, classified.phone_number_type) == (country, kind)
 
 
@@ -422,7 +422,7 @@ def test_blocks_are_aligned_ranges_of_consecutive_valid_numbers() -> None:
             number = f"+{first + offset}"
             classified = classify(number)
             assert classified is not None and classified.phone_number_type == "local"
-            assert not number.endswith(TEST_SUFFIXES)
+            assert not number.endswith(FORCED_SUFFIXES)
 
 
 def test_blocks_filter_like_numbers_and_avoid_held_numbers() -> None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from number_orders.domain.forced_outcomes import FORCED_SUFFIXES
 from number_orders.domain.inventory.catalogue import Source, TypeCatalogue, calling_code
 from number_orders.domain.inventory.draw import Space, key_of, mix
 from number_orders.domain.inventory.plan import Phase
 from number_orders.domain.inventory.templates import Template
 from number_orders.domain.numbering import classify_national
-from number_orders.domain.test_numbers import TEST_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +135,7 @@ def candidates(seed: str, phase: Phase, seen: set[str], picks: int) -> Iterator[
 
 def confirmed(source: Source, national: str, ndc: str, seen: set[str]) -> str | None:
     """The number in E.164 if it is one the inventory offers and was not seen yet."""
-    if national.endswith(TEST_SUFFIXES):
+    if national.endswith(FORCED_SUFFIXES):
         return None
     code = calling_code(source.country)
     e164 = f"+{code}{national}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
@@ -260,9 +259,9 @@ def _area(country: str, prefix: str, description: str) -> Area | None:
     if country in NANP_COUNTRIES:
         # "Chicago, IL"; entries naming a whole state ("Illinois") are not localities.
         match = _CITY_AND_STATE.fullmatch(description)
-        return Area(prefix, sys.intern(match[1]), sys.intern(match[2])) if match else None
+        return Area(prefix, _intern(match[1]), _intern(match[2])) if match else None
     locality = _REGION_SUFFIX.sub("", description).strip()
-    return Area(prefix, sys.intern(locality)) if locality else None
+    return Area(prefix, _intern(locality)) if locality else None
 
 
 @cache
@@ -292,3 +291,11 @@ def _geocoder() -> tuple[dict[str, dict[str, str]], list[str]]:
     from phonenumbers.geodata import GEOCODE_DATA
 
     return GEOCODE_DATA, sorted(GEOCODE_DATA)
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _intern(name: str) -> str:
+    """One string object per place name: tens of thousands of exchanges share a few."""
+    return _NAMES.setdefault(name, name)

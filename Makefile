@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## make run: serve http://127.0.0.1:8000/v2 on the embedded SQLite store
+## make run: serve http://127.0.0.1:8000/v2 on the embedded SQLite store, with the sandbox
+## on under a new admin token (printed as NUMBER_ORDERS_ADMIN_TOKEN=...)
 run: $(STAMP)
+	NUMBER_ORDERS_ADMIN_TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(24))') \
 	$(VENV)/bin/number-orders serve
 
 $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json

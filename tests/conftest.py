@@ -15,6 +15,10 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
 from tests.live import LiveServer
 from tests.pg_server import PostgresServer
+from tests.sandbox import LiveSandbox, live_sandbox
+
+# `pytester` runs a project's suite against the installed pytest plugin.
+pytest_plugins = ["pytester"]
 
 ENGINES = ["sqlite", "postgresql"]
 _names = itertools.count()
@@ -63,6 +67,13 @@ def settings(database_url: str) -> Settings:
 def live(settings: Settings, store: SqlStore) -> Iterator[LiveServer]:
     with LiveServer(settings, store) as server:
         yield server
+
+
+@pytest.fixture
+def sandbox(settings: Settings, store: SqlStore) -> Iterator[LiveSandbox]:
+    """A live server with the sandbox on, and its control API."""
+    with live_sandbox(settings, store) as sandbox:
+        yield sandbox
 
 
 def new_key(store: SqlStore, account: str) -> str:

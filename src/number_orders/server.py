@@ -22,12 +22,17 @@ import httpx
 import uvicorn
 
 from number_orders.config import DEFAULT_DATABASE_URL, Settings
+from number_orders.domain.faults import FaultBoard
+from number_orders.domain.sandbox import Drained
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
+from number_orders.http.journal import Journal
+from number_orders.http.sandbox import SandboxControls
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.runner import Background
+from number_orders.worker.runner import Background, drain_now
+from number_orders.worker.sandbox import SETTLE_SECONDS, SandboxPoller
 
 # How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
 UVICORN_OPTIONS: dict[str, Any] = {
@@ -72,6 +77,48 @@ def background(
     return Background(settings, service, fulfilment_threads=fulfilment_threads)
 
 
+def sandbox_poller(settings: Settings, service: NumberOrdersService) -> SandboxPoller | None:
+    """With the sandbox on, what keeps this process's clock (and faults) in step with the
+    store, to be started; None without an admin token: nothing polls."""
+    return SandboxPoller(service, FaultBoard()) if settings.admin_token else None
+
+
+def wait_for_pollers() -> None:
+    """Return once every sandboxed process has polled a change just committed."""
+    time.sleep(SETTLE_SECONDS)
+
+
+def drain(
+    settings: Settings,
+    service: NumberOrdersService,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Drained:
+    """Run every background step until nothing is due (the sandbox's drain)."""
+    return drain_now(settings, service, webhook_transport)
+
+
+def _sandbox(
+    settings: Settings,
+    service: NumberOrdersService,
+    poller: SandboxPoller,
+    webhook_transport: httpx.AsyncBaseTransport | None,
+) -> SandboxControls:
+    token = settings.admin_token
+    journal = None
+    if settings.journal:
+        journal = Journal(
+            lambda batch: service.record_requests(batch, settings.journal_limit, (token,))
+        )
+    return SandboxControls(
+        token=token,
+        board=poller.board,
+        refresh=poller.refresh,
+        drain=lambda: drain(settings, service, webhook_transport),
+        journal=journal,
+        settle_seconds=SETTLE_SECONDS,
+    )
+
+
 # prometheus_client reads this at import: with it, each process writes samples to files.
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -93,9 +140,16 @@ def build_app(
 ) -> RequestGuard:
     store = store or open_store(settings.database_url)
     service = build_service(settings, store)
+    poller = sandbox_poller(settings, service)
+    sandbox = _sandbox(settings, service, poller, webhook_transport) if poller else None
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
+        # The sandbox's clock first: background work compares due times with it.
+        if poller is not None and sandbox is not None:
+            poller.start()
+            if sandbox.journal is not None:
+                sandbox.journal.start()
         # Background work (fulfilment, webhook delivery) runs beside the API in every
         # server process unless turned off; it shares its queues through the database, so
         # more processes are safe.
@@ -108,9 +162,13 @@ def build_app(
         finally:
             if background is not None:
                 background.stop()
+            if poller is not None and sandbox is not None:
+                if sandbox.journal is not None:
+                    sandbox.journal.stop()
+                poller.stop()
             store.close()
 
-    return create_app(settings, service, metrics_dir, lifespan=lifespan)
+    return create_app(settings, service, metrics_dir, sandbox=sandbox, lifespan=lifespan)
 
 
 def app_from_environment() -> RequestGuard:

@@ -13,7 +13,8 @@ from number_orders.config import Settings, add_flags
 from number_orders.seed.demo import prepare_demo
 
 # The settings each command offers as flags (`config.SETTINGS` says how each is spelled).
-WORKER_SETTINGS = ("webhook_max_attempts",)
+# A worker beside sandboxed servers follows their clock when it has the admin token too.
+WORKER_SETTINGS = ("webhook_max_attempts", "admin_token")
 SERVE_SETTINGS = (
     "host",
     "port",
@@ -23,6 +24,8 @@ SERVE_SETTINGS = (
     "fulfilment_delay",
     "run_worker",
     *WORKER_SETTINGS,
+    "journal",
+    "journal_limit",
 )
 
 
@@ -55,10 +58,13 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     server.configure_logging()
     service = server.open_service(settings)
+    poller = server.sandbox_poller(settings, service)
     background = server.background(settings, service, args.threads)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
+    if poller is not None:
+        poller.start()
     background.start()
     print(
         f"worker running: {args.threads} fulfilment thread(s) and webhook delivery; "
@@ -67,6 +73,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     stopped.wait()
     background.stop()
+    if poller is not None:
+        poller.stop()
     service.close()
     return 0
 

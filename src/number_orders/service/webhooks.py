@@ -47,6 +47,10 @@ class Webhooks:
         lease_micros`; only the claim's token may record their outcome."""
         return self.store.claim_webhook_events(now, limit, lease_micros, hex_token())
 
+    def next_webhook_attempt_at(self) -> int | None:
+        """When the next attempt is due (one in flight counts as due now); None: none."""
+        return self.store.next_webhook_attempt_at()
+
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         return self.store.finish_webhook_attempts(outcomes)
 

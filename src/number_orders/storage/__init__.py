@@ -1,6 +1,7 @@
 """Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
 for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
-resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`)."""
+resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`,
+`sandbox.py`)."""
 
 from number_orders.storage.interface import (
     AccountStore,
@@ -8,9 +9,11 @@ from number_orders.storage.interface import (
     Change,
     CountKey,
     FulfilledOrder,
+    NamedFault,
     NumberOrderStore,
     RateLimitStore,
     RowBatch,
+    SandboxStore,
     Settle,
     Store,
     StoredOrder,
@@ -23,9 +26,11 @@ __all__ = [
     "Change",
     "CountKey",
     "FulfilledOrder",
+    "NamedFault",
     "NumberOrderStore",
     "RateLimitStore",
     "RowBatch",
+    "SandboxStore",
     "Settle",
     "Store",
     "StoredOrder",

@@ -273,3 +273,53 @@ webhook_deliveries = Table(
     Column("error", Text),
     PrimaryKeyConstraint("account_id", "event_id", "attempt"),
 )
+
+
+# -- the sandbox (`/_sandbox`) -----------------------------------------------------------
+
+# The clock's offset from the wall clock: one row, the server's, under `SERVER_ACCOUNT_ID`.
+# Every process copies it into `domain.timestamps` on a short poll while the sandbox is on.
+sandbox_clock = Table(
+    "sandbox_clock",
+    metadata,
+    Column("account_id", ID, primary_key=True),
+    Column("offset_micros", BigInteger, nullable=False),
+)
+
+# Injected faults, polled into every process like the clock. A fault for any account is
+# filed under `SERVER_ACCOUNT_ID`. `remaining` counts down with a conditional update, so
+# across processes exactly that many requests fail; NULL: until deleted.
+sandbox_faults = Table(
+    "sandbox_faults",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("method", String(16)),
+    Column("path", Text),
+    Column("status", Integer),
+    Column("remaining", Integer),
+    Column("latency_ms", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# An operator deletes a fault by its id alone.
+Index("ix_sandbox_faults_id", sandbox_faults.c.id)
+
+# The request journal: per account, newest first by `id` (a version-7 UUID of `at`), kept
+# to a bound per account. Bodies are JSON text (see `domain.journal`).
+sandbox_requests = Table(
+    "sandbox_requests",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("duration_micros", BigInteger, nullable=False),
+    Column("request_body", Text),
+    Column("response_body", Text),
+    Column("idempotency_key", Text),
+    PrimaryKeyConstraint("account_id", "id"),
+)

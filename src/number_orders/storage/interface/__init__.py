@@ -19,6 +19,7 @@ from number_orders.storage.interface.number_orders import (
     StoredOrder,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.sandbox import NamedFault, SandboxStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
@@ -27,9 +28,11 @@ __all__ = [
     "Change",
     "CountKey",
     "FulfilledOrder",
+    "NamedFault",
     "NumberOrderStore",
     "RateLimitStore",
     "RowBatch",
+    "SandboxStore",
     "Settle",
     "Store",
     "StoredOrder",
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, SandboxStore, Protocol):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

@@ -1,0 +1,102 @@
+"""The sandbox across processes, on both engines: two `serve` processes on one store see
+the same clock and the same faults as soon as a change is answered, a fault's count holds
+across them, and a `number-orders worker` follows the clock too."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import httpx
+import pytest
+
+from number_orders.domain.timestamps import parse_instant
+from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import SandboxClient
+from tests.conftest import new_key
+from tests.orders import number, order_body, wait_until
+from tests.processes import ServeProcess
+from tests.sandbox import ADMIN_TOKEN
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("processes")]
+SANDBOX = {"NUMBER_ORDERS_ADMIN_TOKEN": ADMIN_TOKEN}
+
+
+@contextmanager
+def served(database_url: str, key: str, *args: str) -> Iterator[ServeProcess]:
+    process = ServeProcess(database_url, *args, env=SANDBOX).start(key)
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def control(process: ServeProcess) -> SandboxClient:
+    return SandboxClient(f"http://127.0.0.1:{process.port}", ADMIN_TOKEN)
+
+
+def api(process: ServeProcess, key: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=process.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30
+    )
+
+
+def test_two_servers_share_the_clock_and_the_faults(store: SqlStore, database_url: str) -> None:
+    key = new_key(store, "acme")
+    with ExitStack() as stack:
+        first = stack.enter_context(served(database_url, key))
+        second = stack.enter_context(served(database_url, key))
+        a, b = control(first), control(second)
+        stack.callback(a.close)
+        stack.callback(b.close)
+        on_a, on_b = stack.enter_context(api(first, key)), stack.enter_context(api(second, key))
+
+        # Advanced through one, stamped by the other at once.
+        a.advance(7200)
+        created = on_b.post("/number_orders", json=order_body(number())).json()["data"]
+        created_at = parse_instant(created["created_at"])
+        assert created_at is not None and created_at / 1e6 > time.time() + 7200 - 60
+
+        # Three failures in all, wherever the requests land; the first lands elsewhere.
+        a.inject_fault(503, path="/v2/number_orders", times=3)
+        clients = [on_b, on_a] * 3
+        statuses = [client.get("/number_orders").status_code for client in clients]
+        assert statuses[0] == 503 and sorted(statuses) == [200, 200, 200, 503, 503, 503]
+
+        # Removed through one, gone from the other at once.
+        lasting = b.inject_fault(500, path="/v2/number_orders", times=None)
+        assert on_a.get("/number_orders").status_code == 500
+        b.remove_fault(lasting)
+        assert on_a.get("/number_orders").status_code == 200
+
+
+def test_a_worker_process_follows_the_clock(store: SqlStore, database_url: str) -> None:
+    key = new_key(store, "acme")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "number_orders", "worker", "--database-url", database_url],
+        env={**os.environ, **SANDBOX},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with (
+            served(database_url, key, "--no-worker", "--fulfilment-delay", "3600") as server,
+            api(server, key) as client,
+        ):
+            order_id = client.post("/number_orders", json=order_body(number())).json()["data"]["id"]
+            sandbox = control(server)
+            sandbox.advance(3600)
+            sandbox.close()
+
+            def settled() -> bool:
+                status = client.get(f"/number_orders/{order_id}").json()["data"]["status"]
+                return bool(status == "success")
+
+            wait_until(settled, timeout=20)
+    finally:
+        worker.terminate()
+        worker.wait(20)

@@ -88,10 +88,15 @@ def test_help_and_module_entry_point() -> None:
         assert command in result.stdout
 
 
+# As `make run` passes one.
+ADMIN_TOKEN = "made-by-make-run-0123456789"
+
+
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
+    env["NUMBER_ORDERS_ADMIN_TOKEN"] = ADMIN_TOKEN
     process = subprocess.Popen(
         [*CLI, "serve", "--port", str(port), "--workers", "2"],
         cwd=tmp_path,
@@ -113,9 +118,10 @@ def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(
 ) -> None:
     process, port = demo_server
     assert process.stdout is not None
-    lines = [process.stdout.readline() for _ in range(4)]
+    lines = [process.stdout.readline() for _ in range(5)]
     key = re.search(r"(KEY\S+)", lines[1]).group(1)  # type: ignore[union-attr]
     assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
+    assert lines[4] == f"NUMBER_ORDERS_ADMIN_TOKEN={ADMIN_TOKEN}\n"
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -129,3 +135,8 @@ def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(
             time.sleep(0.2)
     assert response.status_code == 200
     assert response.json()["meta"]["total_results"] == 300
+    sandbox = httpx.get(
+        f"http://127.0.0.1:{port}/_sandbox/clock",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert sandbox.status_code == 200 and sandbox.json()["data"]["offset_seconds"] == 0

@@ -40,6 +40,9 @@ KNOWN = {
         "--webhook-poll-interval",
         0.2,
     ),
+    "admin_token": ("NUMBER_ORDERS_ADMIN_TOKEN", "--admin-token", ""),
+    "journal": ("NUMBER_ORDERS_JOURNAL", "--no-journal", True),
+    "journal_limit": ("NUMBER_ORDERS_JOURNAL_LIMIT", "--journal-limit", 1000),
     "requirements": ("NUMBER_ORDERS_REQUIREMENTS", "--requirements", ""),
 }
 
@@ -60,6 +63,9 @@ OTHER = {
     "webhook_backoff_base": "0.05",
     "webhook_backoff_cap": "0.2",
     "webhook_poll_interval": "0.05",
+    "admin_token": "operator-token_0123.456~789",
+    "journal": "0",
+    "journal_limit": "20",
     "requirements": "US=,GB=address+document,*=textual",
 }
 
@@ -172,6 +178,8 @@ def test_the_documented_example() -> None:
         ("NUMBER_ORDERS_WEBHOOK_TIMEOUT", "soon", "must be a number; got 'soon'"),
         ("NUMBER_ORDERS_DEMO", "maybe", "NUMBER_ORDERS_DEMO must be one of 1, true, yes, on"),
         ("NUMBER_ORDERS_REQUIREMENTS", "GB=passport", "NUMBER_ORDERS_REQUIREMENTS: requirement"),
+        ("NUMBER_ORDERS_ADMIN_TOKEN", "short-token", "NUMBER_ORDERS_ADMIN_TOKEN: must be 16 to"),
+        ("NUMBER_ORDERS_ADMIN_TOKEN", "with spaces 0123456789", "A-Z, a-z, 0-9"),
     ],
 )
 def test_text_of_the_wrong_kind_names_the_variable(variable: str, text: str, message: str) -> None:

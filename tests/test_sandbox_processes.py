@@ -1,6 +1,7 @@
 """The sandbox across processes, on both engines: two `serve` processes on one store see
 the same clock and the same faults as soon as a change is answered, a fault's count holds
-across them, and a `number-orders worker` follows the clock too."""
+across them, a journal read through one has what both served, and a `number-orders
+worker` follows the clock too."""
 
 from __future__ import annotations
 
@@ -72,6 +73,12 @@ def test_two_servers_share_the_clock_and_the_faults(store: SqlStore, database_ur
         assert on_a.get("/number_orders").status_code == 500
         b.remove_fault(lasting)
         assert on_a.get("/number_orders").status_code == 200
+
+        # Read through one, the journal has what both served.
+        journal = a.requests("acme", limit=100)
+        assert [e["method"] for e in journal].count("POST") == 1  # served by the other
+        statuses = [e["status"] for e in journal]
+        assert (statuses.count(503), statuses.count(500)) == (3, 1)
 
 
 def test_a_worker_process_follows_the_clock(store: SqlStore, database_url: str) -> None:

@@ -32,7 +32,7 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine, upgrade
 from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.runner import Background, drain_now
-from number_orders.worker.sandbox import SETTLE_SECONDS, SandboxPoller
+from number_orders.worker.sandbox import JOURNAL_SETTLE_SECONDS, SETTLE_SECONDS, SandboxPoller
 
 # How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
 UVICORN_OPTIONS: dict[str, Any] = {
@@ -88,6 +88,13 @@ def wait_for_pollers() -> None:
     time.sleep(SETTLE_SECONDS)
 
 
+def collect_journal(service: NumberOrdersService) -> None:
+    """Have every sandboxed process write the journal entries it holds, and wait for them
+    (before the journal is read or reset from outside a server)."""
+    service.request_journal_flush()
+    time.sleep(JOURNAL_SETTLE_SECONDS)
+
+
 def drain(
     settings: Settings,
     service: NumberOrdersService,
@@ -100,23 +107,35 @@ def drain(
 def _sandbox(
     settings: Settings,
     service: NumberOrdersService,
-    poller: SandboxPoller,
     webhook_transport: httpx.AsyncBaseTransport | None,
-) -> SandboxControls:
+) -> tuple[SandboxControls, SandboxPoller]:
+    """The sandbox's parts in a server process: the controls its HTTP layer holds, and the
+    poller (which passes other processes' requests for the journal on to this one's)."""
     token = settings.admin_token
     journal = None
     if settings.journal:
         journal = Journal(
-            lambda batch: service.record_requests(batch, settings.journal_limit, (token,))
+            lambda batch: service.record_requests(batch, settings.journal_limit, (token,)),
+            keep=settings.journal_limit,
         )
-    return SandboxControls(
+    poller = SandboxPoller(
+        service, FaultBoard(), on_journal_flush=journal.request_flush if journal else _nothing
+    )
+    controls = SandboxControls(
         token=token,
         board=poller.board,
         refresh=poller.refresh,
         drain=lambda: drain(settings, service, webhook_transport),
         journal=journal,
+        request_journal=service.request_journal_flush,
         settle_seconds=SETTLE_SECONDS,
+        journal_settle_seconds=JOURNAL_SETTLE_SECONDS,
     )
+    return controls, poller
+
+
+def _nothing() -> None:
+    return None
 
 
 # prometheus_client reads this at import: with it, each process writes samples to files.
@@ -140,8 +159,9 @@ def build_app(
 ) -> RequestGuard:
     store = store or open_store(settings.database_url)
     service = build_service(settings, store)
-    poller = sandbox_poller(settings, service)
-    sandbox = _sandbox(settings, service, poller, webhook_transport) if poller else None
+    sandbox, poller = (
+        _sandbox(settings, service, webhook_transport) if settings.admin_token else (None, None)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:

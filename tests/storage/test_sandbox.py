@@ -25,7 +25,9 @@ def test_reset_covers_every_table_but_the_accounts_and_their_keys(store: SqlStor
 def test_the_clock_offset_adds_up(store: SqlStore) -> None:
     assert store.read_clock_offset() == 0
     assert store.advance_clock(5) == 5 and store.advance_clock(7) == 12
-    assert store.sandbox_state() == (12, ())
+    assert store.sandbox_state() == (12, 0, ())
+    assert store.request_journal_flush() == 1 and store.request_journal_flush() == 2
+    assert store.sandbox_state().journal_flushes == 2 and store.read_clock_offset() == 12
     assert store.reset_accounts(None)["sandbox_clock"] == 0  # the server's row stays
     assert store.read_clock_offset() == 12
 

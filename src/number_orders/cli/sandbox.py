@@ -74,7 +74,11 @@ def _run(settings: Settings, action: Callable[[NumberOrdersService], Any]) -> in
 
 
 def _reset(args: argparse.Namespace, settings: Settings) -> int:
-    return _run(settings, lambda service: service.reset_sandbox(args.account))
+    def reset(service: NumberOrdersService) -> dict[str, int]:
+        server.collect_journal(service)  # entries servers hold go with the rest
+        return service.reset_sandbox(args.account)
+
+    return _run(settings, reset)
 
 
 def _clock(_args: argparse.Namespace, settings: Settings) -> int:
@@ -146,6 +150,7 @@ def _requests(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     def entries(service: NumberOrdersService) -> list[dict[str, object]]:
+        server.collect_journal(service)
         return [entry_json(e) for e in service.list_requests(args.account, args.limit)]
 
     return _run(settings, entries)

@@ -1,6 +1,6 @@
 """The request journal's two halves in a server process: `Capture` keeps what one request
-sent and received (references to its body chunks, no copies), and `Journal` gathers
-finished exchanges in memory and has a thread write them in batches through the service,
+sent and received (references to its body chunks, no copies), and `Journal` holds
+finished exchanges in memory and writes them through the service when they are wanted,
 so a request pays for an append, not for parsing, redaction or a write.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 
@@ -19,8 +18,9 @@ from number_orders.domain.timestamps import now_micros
 
 log = logging.getLogger("number_orders.sandbox")
 
-# Exchanges held while the store cannot take them; the oldest go first past this.
-BACKLOG = 10_000
+# Exchanges a process holds (over all accounts) before it writes them unasked: a bound on
+# memory, never met by one busy account (each keeps at most the journal's limit).
+HELD_LIMIT = 5_000
 _JSON = b"application/json"
 
 
@@ -87,18 +87,27 @@ def _idempotency_key(scope: Scope) -> str | None:
 
 
 class Journal:
-    """Exchanges wait in a deque (an append needs no lock) for the writer thread, which
-    lets `GATHER_SECONDS` of them collect and writes them in one transaction: entries are
-    readable well within a second. `flush` writes at once (before a read or a reset)."""
+    """Each account's newest exchanges, held in memory (a deque of at most `keep` per
+    account) and written to the store through `write` only when they are wanted: when a
+    reader asks (`flush` here, or `request_flush` from the poller when a reader in another
+    process asked through the store), when more than `held_limit` are held, and at `stop`.
+    Recording is an append under a lock; nobody reading means nothing written.
 
-    GATHER_SECONDS = 0.1
+    A writer thread does the writes that are asked for from elsewhere, so neither the event
+    loop nor the poller waits for one."""
 
-    def __init__(self, write: Callable[[list[Exchange]], None]) -> None:
+    def __init__(
+        self, write: Callable[[list[Exchange]], None], keep: int, held_limit: int = HELD_LIMIT
+    ) -> None:
         self.write = write
-        self.pending: deque[Exchange] = deque(maxlen=BACKLOG)
-        self.wake = threading.Event()
+        self.keep = keep
+        self.held_limit = held_limit
+        self.held: dict[str, deque[Exchange]] = {}
+        self.count = 0
+        self._holding = threading.Lock()  # between recording and taking what is held
+        self._writing = threading.Lock()  # one write at a time, in the order taken
+        self.wanted = threading.Event()
         self.closing = False
-        self._writing = threading.Lock()
         self.writer = threading.Thread(target=self._run, name="journal-writer", daemon=True)
 
     def start(self) -> Journal:
@@ -106,17 +115,28 @@ class Journal:
         return self
 
     def record(self, exchange: Exchange) -> None:
-        self.pending.append(exchange)
-        if not self.wake.is_set():
-            self.wake.set()
+        with self._holding:
+            entries = self.held.get(exchange.account_id)
+            if entries is None:
+                entries = self.held[exchange.account_id] = deque(maxlen=self.keep)
+            if len(entries) < self.keep:
+                self.count += 1
+            entries.append(exchange)  # past `keep`, the oldest drops out
+            full = self.count > self.held_limit
+        if full and not self.wanted.is_set():
+            self.wanted.set()
+
+    def request_flush(self) -> None:
+        """Have the writer thread write what is held (callable from any thread)."""
+        self.wanted.set()
 
     def flush(self) -> None:
-        """Write what is waiting now; a failed write is logged and its entries dropped
-        (the journal is for reading back, never a reason to fail a request)."""
+        """Write what is held now; a failed write is logged and its entries dropped (the
+        journal is for reading back, never a reason to fail a request)."""
         with self._writing:
-            batch = []
-            while self.pending:
-                batch.append(self.pending.popleft())
+            with self._holding:
+                held, self.held, self.count = self.held, {}, 0
+            batch = [exchange for entries in held.values() for exchange in entries]
             if not batch:
                 return
             try:
@@ -127,15 +147,13 @@ class Journal:
     def stop(self) -> None:
         if not self.closing:
             self.closing = True
-            self.wake.set()
+            self.wanted.set()
             if self.writer.is_alive():
                 self.writer.join(5)
             self.flush()
 
     def _run(self) -> None:
         while not self.closing:
-            self.wake.wait()
-            time.sleep(self.GATHER_SECONDS)
-            # Cleared before writing: an entry recorded after the flush sets it again.
-            self.wake.clear()
+            self.wanted.wait()
+            self.wanted.clear()
             self.flush()

@@ -24,14 +24,21 @@ class SandboxControls:
     # Runs every background step until nothing is due (blocking).
     drain: Callable[[], Drained]
     journal: Journal | None
-    # How long after a committed change every process has seen it.
+    # Asks every process, through the store, to write the journal entries it holds.
+    request_journal: Callable[[], object]
+    # How long after a committed change every process has seen it; and has also written
+    # what its journal holds.
     settle_seconds: float
+    journal_settle_seconds: float
 
     def admits(self, token: str | None) -> bool:
         # Constant time, so the answer's timing says nothing about the token.
         return token is not None and hmac.compare_digest(token.encode(), self.token.encode())
 
-    def flush_journal(self) -> None:
+    def collect_journal(self) -> None:
+        """Ask every process to write the journal entries it holds, and write this one's
+        (blocking); the others' are in the store `journal_settle_seconds` after."""
+        self.request_journal()
         if self.journal is not None:
             self.journal.flush()
 

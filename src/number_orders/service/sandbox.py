@@ -14,7 +14,7 @@ from number_orders.domain.sandbox import NewAccount
 from number_orders.domain.timestamps import now_micros, set_clock_offset
 from number_orders.errors import bad_field
 from number_orders.service.accounts import IssuedKey, issue_api_key
-from number_orders.storage import AccountStore, NamedFault, SandboxStore
+from number_orders.storage import AccountStore, NamedFault, SandboxState, SandboxStore
 
 
 class _Store(SandboxStore, AccountStore, Protocol):
@@ -41,7 +41,7 @@ class Sandbox:
         set_clock_offset(offset)
         return offset
 
-    def sandbox_state(self) -> tuple[int, tuple[Fault, ...]]:
+    def sandbox_state(self) -> SandboxState:
         return self.store.sandbox_state()
 
     # -- faults ----------------------------------------------------------------------
@@ -82,6 +82,10 @@ class Sandbox:
         return fault.remaining is None or self.store.take_fault(fault)
 
     # -- the journal -----------------------------------------------------------------
+
+    def request_journal_flush(self) -> int:
+        """Ask every process to write the journal entries it holds (they do within a poll)."""
+        return self.store.request_journal_flush()
 
     def record_requests(
         self, exchanges: list[Exchange], keep: int, secrets: tuple[str, ...]

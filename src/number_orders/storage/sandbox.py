@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from number_orders.domain.faults import Fault
 from number_orders.domain.journal import JournalEntry
-from number_orders.storage.interface.sandbox import NamedFault
+from number_orders.storage.interface.sandbox import NamedFault, SandboxState
 from number_orders.storage.part import StorePart
 from number_orders.storage.schema import (
     SERVER_ACCOUNT_ID,
@@ -56,24 +56,31 @@ class SqlSandbox(StorePart):
 
     def read_clock_offset(self) -> int:
         with self.reading() as conn:
-            return _offset(conn)
+            return _shared_row(conn)[0]
 
     def advance_clock(self, micros: int) -> int:
+        return self._add_to_state("offset_micros", micros)
+
+    def request_journal_flush(self) -> int:
+        return self._add_to_state("journal_flushes", 1)
+
+    def _add_to_state(self, column: str, amount: int) -> int:
+        """Add to one column of the shared row (made on first use) in one upsert."""
         dialect_insert = sqlite_insert if self.engine.dialect.name == "sqlite" else pg_insert
-        row = dialect_insert(sandbox_clock).values(
-            account_id=SERVER_ACCOUNT_ID, offset_micros=micros
-        )
-        added = sandbox_clock.c.offset_micros + row.excluded.offset_micros
+        values = {"offset_micros": 0, "journal_flushes": 0, column: amount}
+        row = dialect_insert(sandbox_clock).values(account_id=SERVER_ACCOUNT_ID, **values)
+        added = sandbox_clock.c[column] + row.excluded[column]
         statement = row.on_conflict_do_update(
-            index_elements=["account_id"], set_={"offset_micros": added}
-        ).returning(sandbox_clock.c.offset_micros)
+            index_elements=["account_id"], set_={column: added}
+        ).returning(sandbox_clock.c[column])
         with self.writing() as conn:
             return int(conn.execute(statement).scalar_one())
 
-    def sandbox_state(self) -> tuple[int, tuple[Fault, ...]]:
+    def sandbox_state(self) -> SandboxState:
         with self.reading() as conn:
+            offset, flushes = _shared_row(conn)
             faults = conn.execute(select(*_FAULT_COLUMNS).order_by(f.created_at, f.id))
-            return _offset(conn), tuple(_fault(row) for row in faults)
+            return SandboxState(offset, flushes, tuple(_fault(row) for row in faults))
 
     # -- faults ----------------------------------------------------------------------
 
@@ -155,11 +162,12 @@ class SqlSandbox(StorePart):
         return dict(sorted(removed.items()))
 
 
-def _offset(conn: Connection) -> int:
-    statement = select(sandbox_clock.c.offset_micros).where(
-        sandbox_clock.c.account_id == SERVER_ACCOUNT_ID
-    )
-    return int(conn.execute(statement).scalar() or 0)
+def _shared_row(conn: Connection) -> tuple[int, int]:
+    """The clock's offset and the journal flushes asked for; zeros before the first."""
+    c = sandbox_clock.c
+    statement = select(c.offset_micros, c.journal_flushes).where(c.account_id == SERVER_ACCOUNT_ID)
+    row = conn.execute(statement).first()
+    return (int(row.offset_micros), int(row.journal_flushes)) if row else (0, 0)
 
 
 def _fault(row: Any) -> Fault:

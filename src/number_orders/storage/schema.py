@@ -277,13 +277,16 @@ webhook_deliveries = Table(
 
 # -- the sandbox (`/_sandbox`) -----------------------------------------------------------
 
-# The clock's offset from the wall clock: one row, the server's, under `SERVER_ACCOUNT_ID`.
-# Every process copies it into `domain.timestamps` on a short poll while the sandbox is on.
+# The sandbox's shared state: one row, the server's, under `SERVER_ACCOUNT_ID`. Every
+# process polls it while the sandbox is on: the clock's offset from the wall clock (copied
+# into `domain.timestamps`), and how many times a reader has asked every process to write
+# the journal entries it holds.
 sandbox_clock = Table(
     "sandbox_clock",
     metadata,
     Column("account_id", ID, primary_key=True),
     Column("offset_micros", BigInteger, nullable=False),
+    Column("journal_flushes", BigInteger, nullable=False),
 )
 
 # Injected faults, polled into every process like the clock. A fault for any account is

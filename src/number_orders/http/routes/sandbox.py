@@ -53,8 +53,8 @@ async def create_account(request: Request) -> Response:
 async def reset(request: Request) -> Response:
     account = reset_account(await _body(request))
     controls = _controls(request)
-    # Entries of earlier requests still in this process's buffer go first, and with the rest.
-    await run_in_threadpool(controls.flush_journal)
+    # Entries every process holds are written first, so they go with the rest.
+    await _collect_journal(controls)
     removed = await run_in_threadpool(service_of(request).reset_sandbox, account)
     return json_response(data_bytes({"account": account, "removed": removed}))
 
@@ -69,6 +69,12 @@ async def advance_clock(request: Request) -> Response:
     await run_in_threadpool(service_of(request).advance_clock, micros)
     await asyncio.sleep(_controls(request).settle_seconds)
     return _clock()
+
+
+async def _collect_journal(controls: SandboxControls) -> None:
+    """Every process's journal entries in the store."""
+    await run_in_threadpool(controls.collect_journal)
+    await asyncio.sleep(controls.journal_settle_seconds)
 
 
 def _clock() -> Response:
@@ -110,7 +116,7 @@ async def _settle(request: Request) -> None:
 
 async def list_requests(request: Request) -> Response:
     account, limit = journal_query(parse_pairs(request.scope["query_string"]))
-    await run_in_threadpool(_controls(request).flush_journal)
+    await _collect_journal(_controls(request))
     entries = await run_in_threadpool(service_of(request).list_requests, account, limit)
     return json_response(data_bytes([entry_json(e) for e in entries]))
 

@@ -19,7 +19,7 @@ from number_orders.storage.interface.number_orders import (
     StoredOrder,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
-from number_orders.storage.interface.sandbox import NamedFault, SandboxStore
+from number_orders.storage.interface.sandbox import NamedFault, SandboxState, SandboxStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "NumberOrderStore",
     "RateLimitStore",
     "RowBatch",
+    "SandboxState",
     "SandboxStore",
     "Settle",
     "Store",

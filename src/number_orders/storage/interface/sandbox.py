@@ -14,6 +14,15 @@ class NamedFault(NamedTuple):
     account: str | None  # the account's name; None: any account
 
 
+class SandboxState(NamedTuple):
+    """What every process polls: the clock's offset, how many journal flushes readers
+    have asked for, and every fault (oldest first)."""
+
+    offset: int
+    journal_flushes: int
+    faults: tuple[Fault, ...]
+
+
 class SandboxStore(Protocol):
     def read_clock_offset(self) -> int: ...
 
@@ -21,8 +30,12 @@ class SandboxStore(Protocol):
         """Move the stored offset forward by `micros`; the new offset."""
         ...
 
-    def sandbox_state(self) -> tuple[int, tuple[Fault, ...]]:
-        """The clock's offset and every fault (oldest first), in one snapshot."""
+    def sandbox_state(self) -> SandboxState:
+        """In one snapshot."""
+        ...
+
+    def request_journal_flush(self) -> int:
+        """Ask every process to write the journal entries it holds; the request's number."""
         ...
 
     def add_fault(self, fault: Fault) -> None: ...

@@ -18,6 +18,7 @@ def upgrade() -> None:
         "sandbox_clock",
         sa.Column("account_id", sa.String(length=36), nullable=False),
         sa.Column("offset_micros", sa.BigInteger(), nullable=False),
+        sa.Column("journal_flushes", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("account_id"),
     )
     op.create_table(

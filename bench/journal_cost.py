@@ -77,7 +77,9 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "journal_cost.json").write_text(json.dumps(document, indent=1))
     lines = [f"Run {document['when']} on {document['machine']}.", ""]
-    (RESULTS / "journal_cost.md").write_text("\n".join(lines + [c.line() for c in comparisons]))
+    (RESULTS / "journal_cost.md").write_text(
+        "\n".join([*lines, *(c.line() for c in comparisons), ""])
+    )
     if any(c.cost > GOAL for c in comparisons):
         sys.exit("the journal costs the list more than the goal allows")
 

@@ -15,7 +15,6 @@ import asyncio
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ import httpx
 from number_orders.seeding import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
+from number_orders.testing import PostgresServer, free_port, postgres_available
 
 LIST_QUERIES = [
     "",
@@ -59,21 +59,12 @@ class Tally:
         self.statuses[(kind, status)] += 1
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def database(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from tests.pg_server import PostgresServer, available
-
-    if not available():
+    if not postgres_available():
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{directory}/load.sqlite3"
         return

@@ -22,13 +22,13 @@ from pathlib import Path
 import httpx
 from tests.live import LiveServer
 from tests.outbox_helpers import account_with_url, orders, settle
-from tests.pg_server import PostgresServer
 from tests.webhook_receiver import WebhookReceiver
 
 from number_orders.config import Settings
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import PostgresServer
 from number_orders.worker.runner import webhook_delivery
 
 

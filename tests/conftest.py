@@ -13,8 +13,8 @@ from number_orders.config import Settings
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import PostgresServer
 from tests.live import LiveServer
-from tests.pg_server import PostgresServer
 
 ENGINES = ["sqlite", "postgresql"]
 _names = itertools.count()

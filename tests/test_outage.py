@@ -13,10 +13,10 @@ import pytest
 from number_orders.config import Settings
 from number_orders.seeding import OrderFactory
 from number_orders.server import open_store
+from number_orders.testing import PostgresServer
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer
 from tests.orders import number
-from tests.pg_server import PostgresServer
 
 
 @pytest.fixture

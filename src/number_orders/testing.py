@@ -1,8 +1,8 @@
-"""A throwaway PostgreSQL server for tests.
+"""Helpers for testing against number-orders: a throwaway PostgreSQL server.
 
-Self-contained on purpose (no pytest import) so it can be used from fixtures, benchmarks and
-ad-hoc scripts alike. Each ``PostgresServer`` owns a fresh temporary directory holding the data
-directory, the unix socket and the server log; ``cleanup()`` removes all of it.
+No pytest import, so fixtures, benchmarks and scripts can all use them. Each
+``PostgresServer`` owns a fresh temporary directory holding the data directory, the unix
+socket and the server log; ``cleanup()`` removes all of it.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ _SETTINGS = {
 _AS_POSTGRES: dict[str, Any] = {"user": "postgres", "group": "postgres", "extra_groups": []}
 
 
-def available(bin_dir: str = DEFAULT_BIN_DIR) -> bool:
-    """Whether the PostgreSQL binaries needed by ``PostgresServer`` exist (tests skip if not)."""
+def postgres_available(bin_dir: str = DEFAULT_BIN_DIR) -> bool:
+    """Whether the PostgreSQL binaries that ``PostgresServer`` runs are installed."""
     return all(os.access(Path(bin_dir, b), os.X_OK) for b in ("initdb", "pg_ctl", "postgres"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """Ask the kernel for a currently unused TCP port on the loopback interface."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -112,7 +112,7 @@ class PostgresServer:
             if self._run_as:
                 for p in (self.tmp_dir, self.data_dir):
                     shutil.chown(p, "postgres", "postgres")
-            self._port = _free_port()
+            self._port = free_port()
             self._run(
                 "initdb", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "-N"
             )

@@ -1,0 +1,162 @@
+"""`number-orders serve` as operators run it, in its own processes, on both engines: the
+rate limit holds across worker processes, metrics add up across them, log lines name no
+key, `--body-limit` applies, and SIGTERM lets in-flight requests finish before a clean exit."""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import text
+
+from number_orders.config import Settings
+from number_orders.server import open_store
+from number_orders.testing import ServeProcess
+from tests.support.app import bearer, new_key
+from tests.support.operations import parse_metrics, wait_for_a_fresh_window
+
+
+def serving(database_url: str, workdir: Path, **changes: Any) -> ServeProcess:
+    """`serve` on `database_url` with these settings changed, its log in `workdir`."""
+    settings = Settings(database_url=database_url, demo=False).with_changes(**changes)
+    return ServeProcess(settings, log=workdir / "serve.log", cwd=workdir)
+
+
+def get(server: ServeProcess, path: str, key: str | None = None, **kwargs: Any) -> httpx.Response:
+    headers = {**bearer(key), **kwargs.pop("headers", {})}
+    kwargs.setdefault("timeout", 30)
+    return httpx.get(server.root_url + path, headers=headers, **kwargs)
+
+
+def log_lines(server: ServeProcess) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
+
+
+def test_the_rate_limit_holds_across_worker_processes(database_url: str, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    with serving(database_url, tmp_path, workers=2, rate_limit=40) as served:
+        wait_for_a_fresh_window(25)
+        with ThreadPoolExecutor(8) as pool:  # a new connection per request
+            answers = list(pool.map(lambda _: get(served, "/v2/number_orders", key), range(70)))
+        statuses = Counter(a.status_code for a in answers)
+        assert statuses == {200: 40, 429: 30}
+        assert all(a.headers["x-ratelimit-limit"] == "40" for a in answers)
+        pids = {line["pid"] for line in log_lines(served) if line["path"] == "/v2/number_orders"}
+        assert len(pids) == 2  # both processes answered, and together admitted exactly 40
+
+        samples = parse_metrics(get(served, "/metrics").text)  # answered by one process
+        requests = "number_orders_http_requests_total"
+        route = 'method="GET",route="/v2/number_orders"'
+        assert samples[(requests, route + ',status="200"')] == 40
+        assert samples[(requests, route + ',status="429"')] == 30
+        assert served.stop() == 0
+
+
+def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    account_id = store.ensure_account("acme").account_id
+    store.close()
+    wrong_secret = key[:-6] + "abcdef"
+    garbage = "not-a-key-but-a-secret-all-the-same"
+    with serving(database_url, tmp_path, body_limit=2000) as served:
+        ok = get(served, "/v2/number_orders", key, headers={"x-request-id": "req-1"})
+        assert ok.status_code == 200
+        assert get(served, "/v2/number_orders", wrong_secret).status_code == 401
+        assert get(served, "/v2/number_orders", garbage).status_code == 401
+        assert get(served, f"/v2/number_orders/{key}", key).status_code == 404
+        assert get(served, f"/v2/{wrong_secret}").status_code == 401
+        assert get(served, f"/v2/number_orders?api_key={key}", key).status_code == 200
+        big = httpx.post(
+            served.base_url + "/number_orders",
+            headers=bearer(key),
+            json={"customer_reference": "x" * 2000},
+        )
+        assert big.status_code == 413  # --body-limit 2000
+        assert big.json()["errors"][0]["code"] == "10015"
+        assert served.stop() == 0
+    log = served.log_text()
+    for secret in (key, key[36:], wrong_secret, wrong_secret[36:], garbage):
+        assert secret not in log
+    lines = log_lines(served)
+    assert len(lines) == 8  # seven requests and the readiness check that waited for the start
+    first = next(line for line in lines if line["request_id"] == "req-1")
+    assert first["method"] == "GET"
+    assert first["path"] == "/v2/number_orders"
+    assert first["route"] == "/v2/number_orders"
+    assert first["status"] == 200
+    assert first["account_id"] == account_id
+    assert first["duration_ms"] >= 0
+    assert [line["status"] for line in lines[1:]] == [200, 401, 401, 404, 401, 200, 413]
+    assert lines[2]["account_id"] is None
+
+
+@contextmanager
+def writes_blocked(database_url: str) -> Iterator[None]:
+    """Hold the lock the rate limiter's counter write needs, so a request stays in flight."""
+    store = open_store(database_url)
+    # On SQLite a writing transaction (BEGIN IMMEDIATE) holds the one write lock.
+    with store.engine.connect().execution_options(writing=True) as conn:
+        conn.begin()
+        if not store.sqlite:
+            conn.execute(text("LOCK TABLE rate_limit_counters IN EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            conn.rollback()
+    store.close()
+
+
+def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    # A limit of 8 leases one token at a time, so every request writes the counter.
+    with serving(database_url, tmp_path, workers=2, rate_limit=8) as served:
+        answers: list[httpx.Response] = []
+        with writes_blocked(database_url):
+            request = threading.Thread(
+                target=lambda: answers.append(get(served, "/v2/number_orders", key))
+            )
+            request.start()
+            time.sleep(1.0)  # the request is now waiting on the lock inside the server
+            assert not answers
+            served.process.send_signal(signal.SIGTERM)
+            time.sleep(1.0)
+            assert served.process.poll() is None  # still draining
+            try:  # no new requests are taken once draining
+                late = get(served, "/healthz", timeout=2).status_code
+            except httpx.TransportError:
+                late = 0
+            assert late == 0
+        request.join(30)
+        assert [a.status_code for a in answers] == [200]
+        assert served.process.wait(30) == 0
+    assert "Traceback" not in served.log_text()
+
+
+def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(tmp_path: Path) -> None:
+    # No database URL: the default store in the working directory, empty on a first start.
+    first_start = Settings(workers=2)
+    with ServeProcess(first_start, log=tmp_path / "serve.log", cwd=tmp_path) as served:
+        lines = served.log_text().splitlines()[:4]
+        found = re.search(r"(KEY\S+)", lines[1])
+        assert found, lines
+        assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
+        response = get(served, "/v2/number_orders", found.group(1))
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_results"] == 300

@@ -22,7 +22,8 @@ SEED_SPEC = Path(__file__).resolve().parents[1] / "spec" / "seed-list-number-ord
 def _registry() -> Registry[Any]:
     # The document itself is no schema; its components are, in the 2020-12 dialect.
     resource: Resource[Any] = DRAFT202012.create_resource(openapi_document())
-    return Registry().with_resource(_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(_URI, resource)
+    return registry
 
 
 def assert_matches(schema_name: str, instance: Any) -> None:

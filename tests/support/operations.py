@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
+from collections import defaultdict
 
 
 def wait_for_a_fresh_window(needed: float = 15.0) -> None:
@@ -14,8 +14,9 @@ def wait_for_a_fresh_window(needed: float = 15.0) -> None:
         time.sleep(left + 0.05)
 
 
-def parse_metrics(text: str) -> Counter[tuple[str, str]]:
-    samples: Counter[tuple[str, str]] = Counter()
+def parse_metrics(text: str) -> defaultdict[tuple[str, str], float]:
+    """(name, labels) to value, samples of several processes added up; absent ones are 0."""
+    samples: defaultdict[tuple[str, str], float] = defaultdict(float)
     for line in text.splitlines():
         match = re.fullmatch(r"(\w+)(?:\{(.*)\})? (\S+)", line)
         if match and not line.startswith("#"):

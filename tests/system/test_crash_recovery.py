@@ -11,8 +11,7 @@ import httpx
 from sqlalchemy import select
 
 from number_orders.config import Settings
-from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import NumberOrder
+from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.storage.schema import number_holdings
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import ServeProcess, wait_until
@@ -95,8 +94,8 @@ def _holders(store: SqlStore) -> dict[str, str]:
         }
 
 
-def _all_orders(store: SqlStore, account_id: str, total: int) -> list[NumberOrder]:
-    orders: list[NumberOrder] = []
+def _all_orders(store: SqlStore, account_id: str, total: int) -> list[ListedOrder]:
+    orders: list[ListedOrder] = []
     for page in range(1, total // 250 + 2):
         orders += store.list_number_orders(account_id, ListQuery(page_size=250, page_number=page))[
             0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,7 +32,7 @@ def timed(client: httpx.Client, path: str) -> tuple[httpx.Response, float]:
 
 
 def test_a_database_outage_is_503_at_once_and_heals_by_itself(
-    postgres_of_its_own: PostgresServer,
+    postgres_of_its_own: PostgresServer, tmp_path: Path
 ) -> None:
     pg = postgres_of_its_own
     url = pg.create_database("outage")
@@ -40,7 +41,7 @@ def test_a_database_outage_is_503_at_once_and_heals_by_itself(
     store.insert_number_orders(store.ensure_account("acme").account_id, OrderFactory(2).orders(30))
     settings = Settings(database_url=url, demo=False, fulfilment_delay=0.0)
     with (
-        ServeProcess(settings) as server,
+        ServeProcess(settings, log=tmp_path / "serve.log") as server,
         httpx.Client(base_url=server.base_url, headers=bearer(key), timeout=30) as client,
     ):
         assert client.get("/number_orders").status_code == 200

@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import itertools
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import httpx
 
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
+from number_orders.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = Path(sys.executable).parent / "number-orders"
@@ -37,13 +37,6 @@ def next_number() -> str:
         if not candidate.endswith(("0000", "0001", "0002")):
             return candidate
     raise AssertionError("unreachable")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def cpu_seconds(pid: int) -> float:

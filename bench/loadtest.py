@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,10 +25,11 @@ from typing import Any
 
 import httpx
 
+from number_orders.config import Settings
 from number_orders.seeding import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
-from number_orders.testing import PostgresServer, free_port, postgres_available
+from number_orders.testing import PostgresServer, ServeProcess, postgres_available
 
 LIST_QUERIES = [
     "",
@@ -83,35 +81,10 @@ def prepare(url: str, clients: int, orders: int) -> list[str]:
     return keys
 
 
-@contextmanager
-def server(url: str, workers: int, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
-    env.update(NUMBER_ORDERS_DEMO="0", NUMBER_ORDERS_FULFILMENT_DELAY="0.2")
-    with log.open("wb") as sink:
-        command = [sys.executable, "-m", "number_orders", "serve", "--port", str(port)]
-        command += ["--workers", str(workers), "--database-url", url]
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start; see {log}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def server(url: str, workers: int, log: Path) -> ServeProcess:
+    """`serve --workers N` on `url`, rate limits on, orders settling after 0.2 s."""
+    settings = Settings(database_url=url, workers=workers, fulfilment_delay=0.2, demo=False)
+    return ServeProcess(settings, log=log)
 
 
 def new_number(rng: random.Random) -> str:
@@ -241,8 +214,8 @@ def main() -> int:
         print(
             f"{args.clients} clients for {duration:.0f}s against {args.workers} processes on {url.split(':')[0]}"
         )
-        with server(url, args.workers, log) as base:
-            return asyncio.run(run(base, keys, duration, args.orders))
+        with server(url, args.workers, log) as served:
+            return asyncio.run(run(served.root_url, keys, duration, args.orders))
 
 
 if __name__ == "__main__":

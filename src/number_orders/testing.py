@@ -75,12 +75,8 @@ class ServeProcess:
         self.port = free_port()
         self.settings = settings.with_changes(host=LOOPBACK, port=self.port)
         self.cwd = cwd
-        self._own_log = log is None
-        if log is None:
-            handle, name = tempfile.mkstemp(prefix="number-orders-serve-", suffix=".log")
-            os.close(handle)
-            log = Path(name)
         self.log = log
+        self._own_log = log is None
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -102,6 +98,10 @@ class ServeProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
         # Unbuffered, so the log shows what the process printed even while it runs.
         env.update(self.settings.to_env(), PYTHONUNBUFFERED="1")
+        if self.log is None:
+            handle, name = tempfile.mkstemp(prefix="number-orders-serve-", suffix=".log")
+            os.close(handle)
+            self.log = Path(name)
         with self.log.open("ab") as sink:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "number_orders", "serve"],
@@ -128,7 +128,10 @@ class ServeProcess:
             return False
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+        """What the process has written so far."""
+        if self.log is None or not self.log.exists():
+            return ""
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown of any kind, as a crash would end it."""
@@ -147,8 +150,9 @@ class ServeProcess:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-        if self._own_log:
+        if self._own_log and self.log is not None:
             self.log.unlink(missing_ok=True)
+            self.log = None
         return self.process.returncode
 
     def __enter__(self) -> ServeProcess:

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from number_orders.config import Settings
 from number_orders.server import open_store
-from number_orders.testing import ServeProcess
+from number_orders.testing import ServeProcess, wait_until
 from tests.support.app import bearer, new_key
 from tests.support.operations import parse_metrics, wait_for_a_fresh_window
 
@@ -42,11 +42,22 @@ def log_lines(server: ServeProcess) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
 
 
+def wait_until_every_process_answers(server: ServeProcess, processes: int) -> None:
+    """Readiness means one process answers; the others may still be starting."""
+
+    def answered_by_all() -> bool:
+        assert get(server, "/healthz").status_code == 200
+        return len({line["pid"] for line in log_lines(server)}) == processes
+
+    wait_until(answered_by_all, timeout=60, interval=0.05)
+
+
 def test_the_rate_limit_holds_across_worker_processes(database_url: str, tmp_path: Path) -> None:
     store = open_store(database_url)
     key = new_key(store, "acme")
     store.close()
     with serving(database_url, tmp_path, workers=2, rate_limit=40) as served:
+        wait_until_every_process_answers(served, 2)
         wait_for_a_fresh_window(25)
         with ThreadPoolExecutor(8) as pool:  # a new connection per request
             answers = list(pool.map(lambda _: get(served, "/v2/number_orders", key), range(70)))

@@ -79,7 +79,8 @@ def flag_argv(setting: Setting, text: str) -> list[str]:
 
 def test_the_table_keeps_every_name_flag_and_default() -> None:
     assert {s.name: (s.variable, s.option, s.default) for s in SETTINGS} == KNOWN
-    assert Settings() == Settings(**{name: default for name, (_, _, default) in KNOWN.items()})
+    defaults: dict[str, Any] = {name: default for name, (_, _, default) in KNOWN.items()}
+    assert Settings() == Settings(**defaults)
 
 
 def test_the_table_and_the_settings_fields_are_the_same() -> None:
@@ -217,3 +218,11 @@ def test_config_imports_nothing_from_storage() -> None:
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "[]"
+
+
+def test_webhook_settings_come_from_the_environment_and_survive_to_env() -> None:
+    settings = Settings.from_env(
+        {"NUMBER_ORDERS_WEBHOOK_MAX_ATTEMPTS": "3", "NUMBER_ORDERS_WEBHOOK_TIMEOUT": "2.5"}
+    )
+    assert (settings.webhook_max_attempts, settings.webhook_timeout) == (3, 2.5)
+    assert Settings.from_env(settings.to_env()) == settings

@@ -46,7 +46,7 @@ class Holdings:
 
 
 def search(
-    inventory: Inventory = INVENTORY, held: Holdings | None = None, **filters: Any
+    inventory: Inventory = INVENTORY, held: Holdings | None = None, /, **filters: Any
 ) -> dict[str, Any]:
     return inventory.list_available_phone_numbers(SearchQuery(**filters), held or Holdings())
 
@@ -266,7 +266,9 @@ def test_every_country_and_type_offers_numbers_of_its_country_and_type() -> None
 def test_held_numbers_are_never_returned_and_the_rest_keep_their_order() -> None:
     first = numbers(locality="Chicago", limit=60)
     held = Holdings(held=first[::2])
-    again = [r["phone_number"] for r in search(held=held, locality="Chicago", limit=60)["data"]]
+    again = [
+        r["phone_number"] for r in search(INVENTORY, held, locality="Chicago", limit=60)["data"]
+    ]
     assert len(again) == 60 and not set(again) & held.held
     assert again[:30] == first[1::2]
 
@@ -274,11 +276,12 @@ def test_held_numbers_are_never_returned_and_the_rest_keep_their_order() -> None
 def test_own_reservations_show_unless_held_numbers_are_excluded() -> None:
     first = numbers(limit=10)
     held = Holdings(own=first[:3])
-    assert [r["phone_number"] for r in search(held=held, limit=10)["data"]] == first
+    assert [r["phone_number"] for r in search(INVENTORY, held, limit=10)["data"]] == first
     assert {flag for _, flag in held.calls} == {False}
     hidden = Holdings(own=first[:3])
     found = [
-        r["phone_number"] for r in search(held=hidden, limit=10, exclude_held_numbers=True)["data"]
+        r["phone_number"]
+        for r in search(INVENTORY, hidden, limit=10, exclude_held_numbers=True)["data"]
     ]
     assert found[:7] == first[3:] and not set(found) & hidden.own
     assert {flag for _, flag in hidden.calls} == {True}
@@ -287,14 +290,14 @@ def test_own_reservations_show_unless_held_numbers_are_excluded() -> None:
 def test_a_search_asks_about_a_few_more_numbers_than_it_shows() -> None:
     for limit in (1, 50, 1000):
         held = Holdings()
-        assert len(search(held=held, limit=limit)["data"]) == limit
+        assert len(search(INVENTORY, held, limit=limit)["data"]) == limit
         assert len(held.calls) == 1 and held.offered <= limit + limit // 4 + 8
 
 
 def test_a_search_ends_when_everything_is_held() -> None:
     for limit in (10, 1000):
         held = Holdings(everything=True)
-        assert search(held=held, limit=limit)["data"] == []
+        assert search(INVENTORY, held, limit=limit)["data"] == []
         assert held.offered <= PICKS_PER_RESULT * limit + PICKS_BASE
         assert len(held.calls) < 20  # batches grow with what is missing, not one by one
 

@@ -22,8 +22,8 @@ from number_orders.config import Settings
 from number_orders.http.docs import openapi_document
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
 
 MIB = 1024 * 1024
 
@@ -86,18 +86,15 @@ class Target:
         return self.send(lines + headers + b"\r\n" + body)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("hostile"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def target(module_database_url: str) -> Iterator[Target]:
+    url = module_database_url
     store = open_store(url)
     key = new_key(store, "acme")
     orders = list(OrderFactory(seed=11).orders(20))
     store.insert_number_orders(store.ensure_account("acme").account_id, orders)
     settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
-    with LiveServer(settings, store) as server:
+    with ServeProcess(settings) as server:
         yield Target(server.port, key, orders[0].order.id)
     store.close()
 
@@ -268,7 +265,9 @@ def test_invalid_request_ids_are_replaced(target: Target) -> None:
 # -- bodies, on every operation that takes one -------------------------------------------
 
 
-def body_request(target: Target, method: str, path: str, body: bytes, chunked: bool = False):  # type: ignore[no-untyped-def]
+def body_request(
+    target: Target, method: str, path: str, body: bytes, chunked: bool = False
+) -> Answer:
     headers = b"Content-Type: application/json\r\n"
     if chunked:
         headers += b"Transfer-Encoding: chunked\r\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,10 +14,9 @@ import pytest
 from number_orders.config import Settings
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import client_for, new_key
-from tests.live import LiveServer
-from tests.orders import number
-from tests.pg_server import PostgresServer
+from number_orders.testing import PostgresServer, ServeProcess
+from tests.support.app import bearer, new_key
+from tests.support.orders import number
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def timed(client: httpx.Client, path: str) -> tuple[httpx.Response, float]:
 
 
 def test_a_database_outage_is_503_at_once_and_heals_by_itself(
-    postgres_of_its_own: PostgresServer,
+    postgres_of_its_own: PostgresServer, tmp_path: Path
 ) -> None:
     pg = postgres_of_its_own
     url = pg.create_database("outage")
@@ -40,7 +40,10 @@ def test_a_database_outage_is_503_at_once_and_heals_by_itself(
     key = new_key(store, "acme")
     store.insert_number_orders(store.ensure_account("acme").account_id, OrderFactory(2).orders(30))
     settings = Settings(database_url=url, demo=False, fulfilment_delay=0.0)
-    with LiveServer(settings, store) as server, client_for(server, key) as client:
+    with (
+        ServeProcess(settings, log=tmp_path / "serve.log") as server,
+        httpx.Client(base_url=server.base_url, headers=bearer(key), timeout=30) as client,
+    ):
         assert client.get("/number_orders").status_code == 200
         root = httpx.Client(base_url=server.root_url, timeout=30)
 

@@ -4,7 +4,7 @@ processes sharing one counter."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy import select
@@ -39,8 +39,8 @@ class CountingLease:
         return self.service.lease_rate_tokens(account_id, key_id, window, wanted)
 
 
-def run(step: Awaitable[Verdict]) -> Verdict:
-    return asyncio.run(step)  # type: ignore[arg-type]
+def run(step: Coroutine[Any, Any, Verdict]) -> Verdict:
+    return asyncio.run(step)
 
 
 def test_processes_sharing_the_counter_admit_exactly_the_limit(store: SqlStore) -> None:

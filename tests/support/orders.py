@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
+from number_orders.domain.creating import NewOrder
+from number_orders.domain.listing import ListQuery
 from number_orders.domain.numbering import classify
+from number_orders.domain.orders import PENDING
 from number_orders.storage.schema import number_orders, order_counts
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import client_for
-from tests.live import LiveServer
+from number_orders.testing import wait_until
+from tests.support.app import InProcess
 
 _TEST_SUFFIXES = ("0000", "0001", "0002")
 # Prefixes whose every completion is a valid number of one country and type.
@@ -52,16 +54,21 @@ def order_body(*numbers: str, **fields: Any) -> dict[str, Any]:
     return {"phone_numbers": [{"phone_number": n} for n in numbers], **fields}
 
 
-def wait_until(condition: Any, timeout: float = 15.0, interval: float = 0.02) -> Any:
-    """Poll `condition()` until it returns something truthy; fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
+def new_order(*numbers: str) -> NewOrder:
+    """A valid order of these numbers, as the service takes it."""
+    return NewOrder.from_body(order_body(*numbers))
+
+
+def pending_count(store: SqlStore, account_ids: list[str]) -> int:
+    return sum(
+        store.list_number_orders(a, ListQuery(status=PENDING, page_size=1))[1] for a in account_ids
+    )
+
+
+def status_of(store: SqlStore, account_id: str, order_id: str) -> str:
+    detail = store.retrieve_number_order(account_id, order_id)
+    assert detail is not None, order_id
+    return detail.order.status
 
 
 def settled(client: httpx.Client, order_id: str, timeout: float = 15.0) -> dict[str, Any]:
@@ -114,23 +121,16 @@ def assert_counts_exact(store: SqlStore) -> None:
 
 
 @dataclass
-class AccountsServer:
-    """A live server with two accounts' keys, and kept-alive clients per key."""
+class Accounts:
+    """The application with two accounts' keys."""
 
-    server: LiveServer
+    app: InProcess
     store: SqlStore
     key: str
     other_key: str
-    clients: dict[str, httpx.Client] = field(default_factory=dict)
 
     @contextmanager
     def client(self, key: str | None = None) -> Iterator[httpx.Client]:
-        """A kept-alive client per key: a new client per request costs more than the request."""
-        key = key or self.key
-        if key not in self.clients:
-            self.clients[key] = client_for(self.server, key)
-        yield self.clients[key]
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            client.close()
+        """A client that sends `key`, the first account's by default."""
+        with self.app.client(key or self.key) as client:
+            yield client

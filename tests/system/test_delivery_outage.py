@@ -11,10 +11,8 @@ from number_orders.domain.webhooks import DELIVERED
 from number_orders.errors import StoreUnavailable
 from number_orders.server import open_store
 from number_orders.storage.sql_store import SqlStore
-from tests.outbox_helpers import account_with_url, orders, settle
-from tests.pg_server import PostgresServer
-from tests.webhook_receiver import Answer, WebhookReceiver
-from tests.worker.test_delivery import delivery_loop, wait_until
+from number_orders.testing import Answer, PostgresServer, WebhookReceiver, wait_until
+from tests.support.outbox import account_with_url, delivery_loop, orders, settle
 
 
 def status(store: SqlStore, event_id: str) -> str | None:

@@ -4,11 +4,8 @@ key, `--body-limit` applies, and SIGTERM lets in-flight requests finish before a
 
 from __future__ import annotations
 
-import os
+import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -22,100 +19,55 @@ import httpx
 import orjson
 from sqlalchemy import text
 
+from number_orders.config import Settings
 from number_orders.server import open_store
-from tests.conftest import new_key
-from tests.http.test_operations import parse_metrics, wait_for_a_fresh_window
-
-CLI = [sys.executable, "-m", "number_orders"]
-
-
-class Served:
-    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-        self.process = process
-        self.port = port
-        self.log = log
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def get(self, path: str, key: str | None = None, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        headers.update(kwargs.pop("headers", {}))
-        kwargs.setdefault("timeout", 30)
-        return httpx.get(self.url(path), headers=headers, **kwargs)
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(30)
-
-    def log_lines(self) -> list[dict[str, Any]]:
-        lines = self.log.read_text().splitlines()
-        return [orjson.loads(line) for line in lines if line.startswith("{")]
+from number_orders.testing import ServeProcess, wait_until
+from tests.support.app import bearer, new_key
+from tests.support.operations import parse_metrics, wait_for_a_fresh_window
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def serving(database_url: str, workdir: Path, **changes: Any) -> ServeProcess:
+    """`serve` on `database_url` with these settings changed, its log in `workdir`."""
+    settings = Settings(database_url=database_url, demo=False).with_changes(**changes)
+    return ServeProcess(settings, log=workdir / "serve.log", cwd=workdir)
 
 
-@contextmanager
-def serve(database_url: str, workdir: Path, *args: str) -> Iterator[Served]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
-    env["NUMBER_ORDERS_DEMO"] = "0"
-    log = workdir / f"serve-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*CLI, "serve", "--port", str(port), "--database-url", database_url, *args],
-            cwd=workdir,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    served = Served(process, port, log)
-    try:
-        wait_until_up(served)
-        yield served
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def get(server: ServeProcess, path: str, key: str | None = None, **kwargs: Any) -> httpx.Response:
+    headers = {**bearer(key), **kwargs.pop("headers", {})}
+    kwargs.setdefault("timeout", 30)
+    return httpx.get(server.root_url + path, headers=headers, **kwargs)
 
 
-def wait_until_up(served: Served) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert served.process.poll() is None, served.log.read_text()
-        try:
-            if served.get("/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
+def log_lines(server: ServeProcess) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
+
+
+def wait_until_every_process_answers(server: ServeProcess, processes: int) -> None:
+    """Readiness means one process answers; the others may still be starting."""
+
+    def answered_by_all() -> bool:
+        assert get(server, "/healthz").status_code == 200
+        return len({line["pid"] for line in log_lines(server)}) == processes
+
+    wait_until(answered_by_all, timeout=60, interval=0.05)
 
 
 def test_the_rate_limit_holds_across_worker_processes(database_url: str, tmp_path: Path) -> None:
     store = open_store(database_url)
     key = new_key(store, "acme")
     store.close()
-    with serve(database_url, tmp_path, "--workers", "2", "--rate-limit", "40") as served:
+    with serving(database_url, tmp_path, workers=2, rate_limit=40) as served:
+        wait_until_every_process_answers(served, 2)
         wait_for_a_fresh_window(25)
         with ThreadPoolExecutor(8) as pool:  # a new connection per request
-            answers = list(pool.map(lambda _: served.get("/v2/number_orders", key), range(70)))
+            answers = list(pool.map(lambda _: get(served, "/v2/number_orders", key), range(70)))
         statuses = Counter(a.status_code for a in answers)
         assert statuses == {200: 40, 429: 30}
         assert all(a.headers["x-ratelimit-limit"] == "40" for a in answers)
-        pids = {line["pid"] for line in served.log_lines() if line["path"] == "/v2/number_orders"}
+        pids = {line["pid"] for line in log_lines(served) if line["path"] == "/v2/number_orders"}
         assert len(pids) == 2  # both processes answered, and together admitted exactly 40
 
-        samples = parse_metrics(served.get("/metrics").text)  # answered by one process
+        samples = parse_metrics(get(served, "/metrics").text)  # answered by one process
         requests = "number_orders_http_requests_total"
         route = 'method="GET",route="/v2/number_orders"'
         assert samples[(requests, route + ',status="200"')] == 40
@@ -130,27 +82,27 @@ def test_log_lines_carry_the_request_but_never_a_key(database_url: str, tmp_path
     store.close()
     wrong_secret = key[:-6] + "abcdef"
     garbage = "not-a-key-but-a-secret-all-the-same"
-    with serve(database_url, tmp_path, "--body-limit", "2000") as served:
-        ok = served.get("/v2/number_orders", key, headers={"x-request-id": "req-1"})
+    with serving(database_url, tmp_path, body_limit=2000) as served:
+        ok = get(served, "/v2/number_orders", key, headers={"x-request-id": "req-1"})
         assert ok.status_code == 200
-        assert served.get("/v2/number_orders", wrong_secret).status_code == 401
-        assert served.get("/v2/number_orders", garbage).status_code == 401
-        assert served.get(f"/v2/number_orders/{key}", key).status_code == 404
-        assert served.get(f"/v2/{wrong_secret}").status_code == 401
-        assert served.get(f"/v2/number_orders?api_key={key}", key).status_code == 200
+        assert get(served, "/v2/number_orders", wrong_secret).status_code == 401
+        assert get(served, "/v2/number_orders", garbage).status_code == 401
+        assert get(served, f"/v2/number_orders/{key}", key).status_code == 404
+        assert get(served, f"/v2/{wrong_secret}").status_code == 401
+        assert get(served, f"/v2/number_orders?api_key={key}", key).status_code == 200
         big = httpx.post(
-            served.url("/v2/number_orders"),
-            headers={"Authorization": f"Bearer {key}"},
+            served.base_url + "/number_orders",
+            headers=bearer(key),
             json={"customer_reference": "x" * 2000},
         )
         assert big.status_code == 413  # --body-limit 2000
         assert big.json()["errors"][0]["code"] == "10015"
         assert served.stop() == 0
-    log = served.log.read_text()
+    log = served.log_text()
     for secret in (key, key[36:], wrong_secret, wrong_secret[36:], garbage):
         assert secret not in log
-    lines = served.log_lines()
-    assert len(lines) == 8  # seven requests and the health check that waited for the start
+    lines = log_lines(served)
+    assert len(lines) == 8  # seven requests and the readiness check that waited for the start
     first = next(line for line in lines if line["request_id"] == "req-1")
     assert first["method"] == "GET"
     assert first["path"] == "/v2/number_orders"
@@ -185,11 +137,11 @@ def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
     key = new_key(store, "acme")
     store.close()
     # A limit of 8 leases one token at a time, so every request writes the counter.
-    with serve(database_url, tmp_path, "--workers", "2", "--rate-limit", "8") as served:
+    with serving(database_url, tmp_path, workers=2, rate_limit=8) as served:
         answers: list[httpx.Response] = []
         with writes_blocked(database_url):
             request = threading.Thread(
-                target=lambda: answers.append(served.get("/v2/number_orders", key))
+                target=lambda: answers.append(get(served, "/v2/number_orders", key))
             )
             request.start()
             time.sleep(1.0)  # the request is now waiting on the lock inside the server
@@ -198,11 +150,24 @@ def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
             time.sleep(1.0)
             assert served.process.poll() is None  # still draining
             try:  # no new requests are taken once draining
-                late = served.get("/healthz", timeout=2).status_code
+                late = get(served, "/healthz", timeout=2).status_code
             except httpx.TransportError:
                 late = 0
             assert late == 0
         request.join(30)
         assert [a.status_code for a in answers] == [200]
         assert served.process.wait(30) == 0
-    assert "Traceback" not in served.log.read_text()
+    assert "Traceback" not in served.log_text()
+
+
+def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(tmp_path: Path) -> None:
+    # No database URL: the default store in the working directory, empty on a first start.
+    first_start = Settings(workers=2)
+    with ServeProcess(first_start, log=tmp_path / "serve.log", cwd=tmp_path) as served:
+        lines = served.log_text().splitlines()[:4]
+        found = re.search(r"(KEY\S+)", lines[1])
+        assert found, lines
+        assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
+        response = get(served, "/v2/number_orders", found.group(1))
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_results"] == 300

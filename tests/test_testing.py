@@ -1,4 +1,4 @@
-"""Tests for the throwaway PostgreSQL helper in tests/pg_server.py."""
+"""The throwaway PostgreSQL server of `number_orders.testing`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 
-from tests.pg_server import PostgresServer
+from number_orders.testing import PostgresServer
 
 
 def _roundtrip(url: str) -> str:

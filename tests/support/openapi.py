@@ -1,8 +1,11 @@
-"""Responses checked against the project's own OpenAPI document (JSON Schema 2020-12)."""
+"""The OpenAPI documents tests check against: the project's own (responses are checked
+against its schemas, JSON Schema 2020-12) and the published seed spec of the list
+endpoint, vendored in `tests/spec/` so that every run reads the same copy."""
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -12,13 +15,15 @@ from referencing.jsonschema import DRAFT202012
 from number_orders.http.docs import openapi_document
 
 _URI = "urn:number-orders:openapi"
+SEED_SPEC = Path(__file__).resolve().parents[1] / "spec" / "seed-list-number-orders.yaml"
 
 
 @cache
 def _registry() -> Registry[Any]:
     # The document itself is no schema; its components are, in the 2020-12 dialect.
     resource: Resource[Any] = DRAFT202012.create_resource(openapi_document())
-    return Registry().with_resource(_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(_URI, resource)
+    return registry
 
 
 def assert_matches(schema_name: str, instance: Any) -> None:

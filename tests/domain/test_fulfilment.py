@@ -6,11 +6,11 @@ import pytest
 
 from number_orders.domain.creating import NewOrder, build_order
 from number_orders.domain.fulfilment import CLAIM, has_work, next_step, settle
-from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
+from number_orders.domain.orders import FAILURE, PENDING, SUCCESS, NumberOrderDetail
 from number_orders.domain.regulatory import RequirementRules
 
 
-def order(*numbers: str, rules: RequirementRules | None = None):  # type: ignore[no-untyped-def]
+def order(*numbers: str, rules: RequirementRules | None = None) -> NumberOrderDetail:
     body = {"phone_numbers": [{"phone_number": n} for n in numbers]}
     return build_order(NewOrder.from_body(body), rules or RequirementRules(), now=1)
 

@@ -10,12 +10,13 @@ import threading
 import httpx
 from sqlalchemy import select
 
-from number_orders.domain.listing import ListQuery
+from number_orders.config import Settings
+from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.storage.schema import number_holdings
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.orders import assert_counts_exact, number, order_body, wait_until
-from tests.processes import ServeProcess
+from number_orders.testing import ServeProcess, wait_until
+from tests.support.app import bearer, new_key
+from tests.support.orders import assert_counts_exact, number, order_body
 
 CLIENTS = 8
 ANSWERED_BEFORE_KILL = 40
@@ -23,17 +24,16 @@ ANSWERED_BEFORE_KILL = 40
 
 def test_sigkill_during_creates_loses_no_answered_order(store: SqlStore, database_url: str) -> None:
     key = new_key(store, "acme")
-    account_id = store.find_account("acme").account_id  # type: ignore[union-attr]
+    account_id = store.ensure_account("acme").account_id
+    settings = Settings(database_url=database_url, rate_limit=0, demo=False)
     # No worker in the first life, so every order is still pending when it dies.
-    server = ServeProcess(database_url, "--no-worker").start(key)
+    server = ServeProcess(settings.with_changes(run_worker=False)).start()
     answered: dict[str, list[str]] = {}
     unexpected: list[str] = []
     stop = threading.Event()
 
     def create_until_it_dies() -> None:
-        with httpx.Client(
-            base_url=server.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=10
-        ) as client:
+        with httpx.Client(base_url=server.base_url, headers=bearer(key), timeout=10) as client:
             while not stop.is_set():
                 numbers = [number(), number("GB")]
                 try:
@@ -70,7 +70,7 @@ def test_sigkill_during_creates_loses_no_answered_order(store: SqlStore, databas
 
     # Second life, with the worker: everything pending completes (the GB numbers wait for
     # an address; the US ones settle).
-    restarted = ServeProcess(database_url, "--fulfilment-delay", "0").start(key)
+    restarted = ServeProcess(settings.with_changes(fulfilment_delay=0.0)).start()
     try:
 
         def all_settled() -> bool:
@@ -88,11 +88,14 @@ def test_sigkill_during_creates_loses_no_answered_order(store: SqlStore, databas
 def _holders(store: SqlStore) -> dict[str, str]:
     h = number_holdings.c
     with store.engine.connect() as conn:
-        return dict(conn.execute(select(h.phone_number, h.order_id)).all())  # type: ignore[arg-type]
+        return {
+            phone_number: order_id
+            for phone_number, order_id in conn.execute(select(h.phone_number, h.order_id))
+        }
 
 
-def _all_orders(store: SqlStore, account_id: str, total: int) -> list:  # type: ignore[type-arg]
-    orders = []
+def _all_orders(store: SqlStore, account_id: str, total: int) -> list[ListedOrder]:
+    orders: list[ListedOrder] = []
     for page in range(1, total // 250 + 2):
         orders += store.list_number_orders(account_id, ListQuery(page_size=250, page_number=page))[
             0

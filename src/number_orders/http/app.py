@@ -21,6 +21,7 @@ from number_orders.http import docs, handlers, operations
 from number_orders.http.guard import RequestGuard
 from number_orders.http.metrics import Metrics
 from number_orders.http.responses import error_response
+from number_orders.http.routes import console, reference
 from number_orders.rate_limiting import RateLimiter
 from number_orders.service import NumberOrdersService
 
@@ -105,9 +106,9 @@ def _routes() -> list[Route]:
             PATCH=handlers.update_number_order,
         ),
         Route("/v2/openapi.json", docs.openapi_json, methods=["GET"]),
-        Route("/v2/docs", docs.reference_page, methods=["GET"]),
         Route("/openapi.json", docs.openapi_json, methods=["GET"]),
-        Route("/docs", docs.reference_page, methods=["GET"]),
+        *reference.ROUTES,
+        *console.ROUTES,
         Route("/healthz", operations.healthz, methods=["GET"]),
         Route("/readyz", operations.readyz, methods=["GET"]),
         Route("/metrics", operations.metrics, methods=["GET"]),

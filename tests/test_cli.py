@@ -113,9 +113,10 @@ def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(
 ) -> None:
     process, port = demo_server
     assert process.stdout is not None
-    lines = [process.stdout.readline() for _ in range(4)]
+    lines = [process.stdout.readline() for _ in range(5)]
     key = re.search(r"(KEY\S+)", lines[1]).group(1)  # type: ignore[union-attr]
     assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
+    assert f"http://127.0.0.1:{port}/console" in lines[4]
     deadline = time.monotonic() + 30
     while True:
         try:

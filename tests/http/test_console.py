@@ -67,9 +67,12 @@ def page(browser: Browser) -> Iterator[Watched]:
 
 
 def sign_in(page: Page, console: Console, key: str | None = None) -> None:
+    """Types the key and presses Enter; with the console's own key, waits until in."""
     field = page.get_by_label("API key", exact=True)
     field.fill(key or console.key)
     field.press("Enter")
+    if key is None:
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def stored(page: Page) -> dict[str, Any]:

@@ -15,10 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from number_orders.http.assets import STRICT_POLICY, Asset, asset_or_404, load_directory
+from number_orders.http.assets import Asset, asset_or_404, load_directory
 
-# Swagger UI sets a few styles from script through `style` attributes.
-REFERENCE_POLICY = STRICT_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
 
 
@@ -31,12 +29,12 @@ def reference_assets() -> dict[str, Asset]:
 
 
 async def reference_page(request: Request) -> Response:
-    return reference_assets()["reference.html"].response(request, REFERENCE_POLICY)
+    return reference_assets()["reference.html"].response(request)
 
 
 async def reference_asset(request: Request) -> Response:
     asset = asset_or_404(reference_assets(), request.path_params["name"])
-    return asset.response(request, REFERENCE_POLICY)
+    return asset.response(request)
 
 
 ROUTES = [

@@ -146,3 +146,9 @@ export function latest() {
     return () => mine === current;
   };
 }
+
+// Filters fold away on a phone (the list comes first) unless one is in use.
+export function foldable(title, form, inUse) {
+  const narrow = window.matchMedia("(max-width: 700px)").matches;
+  return h("details", { class: "filter-box", open: !narrow || inUse }, h("summary", {}, title), form);
+}

@@ -1,7 +1,7 @@
 // A paged list with filters that re-list as they change, its state kept in the URL:
 // the skeleton of the Numbers and Reservations pages.
 import { api } from "./api.js";
-import { PAGE_SIZES, debounce, errorBox, field, h, latest, pager, select } from "./dom.js";
+import { PAGE_SIZES, debounce, errorBox, field, foldable, h, latest, pager, select } from "./dom.js";
 import { currentQuery, setQuery } from "./router.js";
 
 // filters: [{name, label, control(value), param, hint?, typed?}]; show(data, reload) -> nodes
@@ -54,7 +54,8 @@ export function pagedList({ path, noun, filters, show, extraQuery = {} }) {
     filters.map((f) => field(f.label, controls.get(f.name), f.hint)),
     field("Per page", size),
   );
-  return { form, results, list };
+  const inUse = filters.some((f) => state[f.name]);
+  return { form: foldable("Filters", form, inUse), results, list };
 }
 
 export const textFilter = (name) => (value) => h("input", { type: "search", name, value, autocomplete: "off" });

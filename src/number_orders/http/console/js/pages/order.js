@@ -20,6 +20,7 @@ export function orderPage(main, { id }) {
   const events = h("section", { "aria-labelledby": "events-heading" });
   let timer = null;
   let shownStatus = null;
+  let saved = false; // a save's outcome follows the order until it settles
   let left = false;
 
   async function load() {
@@ -43,11 +44,15 @@ export function orderPage(main, { id }) {
     showSummary(summary, order);
     showNumbers(numbers, order);
     if (first) {
-      showForm(form, order, (updated, message) => {
+      showForm(form, order, (updated) => {
+        saved = true;
         show(updated);
-        form.querySelector(".outcome").replaceChildren(notice(message));
       });
       showSubOrders(subOrders, order);
+    }
+    if (saved) {
+      const met = order.requirements_met ? "yes" : "no";
+      form.querySelector(".outcome").replaceChildren(notice(`Saved. The order is ${order.status}; requirements met: ${met}.`));
     }
     if (first || changed) showEvents(events, order.id);
     schedule(order);
@@ -166,7 +171,7 @@ function showForm(section, order, onSaved) {
       const updated = (await api.patch(`/v2/number_orders/${encodeURIComponent(order.id)}`, body)).data;
       for (const { input, requirement } of inputs) requirement.field_value = input.value.trim() || requirement.field_value;
       order.customer_reference = updated.customer_reference;
-      onSaved(updated, `Saved. The order is ${updated.status}; requirements met: ${updated.requirements_met ? "yes" : "no"}.`);
+      onSaved(updated);
     } catch (error) {
       outcome.replaceChildren(errorBox(error, "Not saved."));
     } finally {

@@ -2,7 +2,7 @@
 // filter re-lists as soon as it changes; the filters and the page live in the URL.
 import { api } from "../api.js";
 import {
-  PAGE_SIZES, badge, cells, debounce, errorBox, field, h, latest, pager, select, table, time, yesNo,
+  PAGE_SIZES, badge, cells, debounce, errorBox, field, foldable, h, latest, pager, select, table, time, yesNo,
 } from "../dom.js";
 import { currentQuery, navigate, setQuery } from "../router.js";
 
@@ -78,7 +78,7 @@ export function ordersPage(main) {
 
   main.append(
     h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Orders"), h("a", { class: "button", href: "/console/new-order" }, "New order")),
-    h(
+    foldable("Filters", h(
       "form",
       { class: "filters", role: "search", "aria-label": "Filter orders", onsubmit: (e) => { e.preventDefault(); refilter(); } },
       field("Status", controls.status),
@@ -89,7 +89,7 @@ export function ordersPage(main) {
       field("Customer reference", controls.reference, "Exact match"),
       field("Per page", controls.size),
       h("div", { class: "field actions" }, clear),
-    ),
+    ), Object.keys(state).some((k) => k !== "page" && k !== "size")),
     results,
   );
   state.page ??= "1";

@@ -20,7 +20,7 @@ export function signInPage(main, { error, onSignedIn }) {
     { class: "card sign-in", method: "post", onsubmit: (event) => signIn(event) },
     h("h1", { tabindex: "-1" }, "Sign in"),
     h("p", {}, "The console calls the same /v2 API as the clients, with your key, so it shows what they see."),
-    field("API key", key, "A key from `number-orders keys create`, or the demo key `make run` prints."),
+    field("API key", key, ["A key from ", h("code", {}, "number-orders keys create"), ", or the demo key ", h("code", {}, "make run"), " prints."]),
     field("Admin token", admin, "Optional: opens the request journal and the clock on the Sandbox page."),
     h("div", { class: "actions" }, submit),
     problems,

@@ -12,6 +12,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from number_orders.domain.accounts import split_api_key
+from number_orders.domain.timestamps import now_micros
 from number_orders.seeding import OrderFactory
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
@@ -206,6 +208,24 @@ def test_a_bad_key_is_refused_in_words_and_not_kept(console: Console, page: Watc
     assert bad not in p.url
     expect(p.get_by_role("navigation", name="Console")).to_be_hidden()
     page.screenshot(f"{console.engine}-sign-in-refused")
+    assert not page.problems
+
+
+def test_a_key_revoked_while_signed_in_returns_to_sign_in_saying_why(
+    console: Console, page: Watched, store: SqlStore
+) -> None:
+    p = page.page
+    p.goto(console.url("/console"))
+    sign_in(p, console)
+    expect(p.locator("tr[data-order-id]")).not_to_have_count(0)
+    parts = split_api_key(console.key)
+    assert parts is not None and store.revoke_api_key(parts[0], now_micros())
+    p.get_by_label("Status", exact=True).select_option("success")
+    expect(p.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(p.get_by_role("alert")).to_contain_text(
+        "Authentication failed (10009): Could not understand the provided credentials."
+    )
+    assert stored(p)["session"] == {}
     assert not page.problems
 
 

@@ -93,3 +93,24 @@ def test_the_reference_is_served_offline_under_a_strict_policy(live: LiveServer)
     assert bundle.status_code == 200
     assert bundle.headers["content-type"].startswith("text/javascript")
     assert httpx.get(live.root_url + "/docs/assets/nothing.js").status_code == 404
+
+
+def test_a_tab_signed_in_to_the_console_tries_operations_with_its_key(
+    live: LiveServer, store: SqlStore, page: Watched
+) -> None:
+    p = page.page
+    p.goto(live.root_url + "/console")
+    key_field = p.get_by_label("API key", exact=True)
+    key_field.fill(new_key(store, "acme"))
+    key_field.press("Enter")
+    expect(p.get_by_role("button", name="Sign out")).to_be_visible()
+    p.get_by_role("link", name="API reference").click()
+    listing = p.locator(".opblock-get").first
+    listing.locator(".opblock-summary").click()
+    listing.get_by_role("button", name="Try it out").click()
+    listing.locator('tr[data-param-name="filter"] textarea').fill("{}")
+    listing.get_by_role("button", name="Execute").click()
+    expect(listing.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+        "200"
+    )
+    assert not page.problems

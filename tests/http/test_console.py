@@ -125,6 +125,9 @@ def test_sign_in_with_enter_then_filter_by_status_at_once_and_page(
     )
     assert p.get_by_role("button", name="Apply").count() == 0
     assert "status=failure" in p.url
+    p.reload()  # the filter is in the address: a reload lists the same
+    expect(p.get_by_label("Status", exact=True)).to_have_value("failure")
+    expect(p.locator("tr[data-order-id]")).to_have_count(len(failed))
     page.screenshot(f"{console.engine}-orders-failure")
 
     status.select_option("")
@@ -198,6 +201,12 @@ def test_a_bad_key_is_refused_in_words_and_not_kept(console: Console, page: Watc
     p = page.page
     p.goto(console.url("/console/orders"))
     bad = "KEY0123456789ABCDEF0123456789ABCDEF_not-a-real-secret"
+    key_field = p.get_by_label("API key", exact=True)
+    expect(key_field).to_be_focused()  # the page opens ready to type
+    p.keyboard.press("Tab")
+    expect(p.get_by_label("Admin token")).to_be_focused()
+    p.keyboard.press("Tab")
+    expect(p.get_by_role("button", name="Sign in")).to_be_focused()
     sign_in(p, console, bad)
     alert = p.get_by_role("alert")
     expect(alert).to_contain_text("Sign-in failed.")

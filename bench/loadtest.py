@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from number_orders.domain.orders import SUCCESS, NumberOrderDetail
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage import outbox
 from number_orders.storage.schema import number_orders
 from number_orders.storage.sql_store import SqlStore

@@ -20,7 +20,8 @@ from typing import Any, LiteralString
 import psycopg
 from psycopg import sql
 
-DEFAULT_BIN_DIR = "/usr/lib/postgresql/15/bin"
+# Where Debian and Ubuntu install PostgreSQL 15, when nothing says otherwise.
+FALLBACK_BIN_DIR = "/usr/lib/postgresql/15/bin"
 
 # Durability is worthless for a database that is deleted after the run, and turning it off
 # makes schema setup and commits several times faster.
@@ -36,9 +37,24 @@ _SETTINGS = {
 _AS_POSTGRES: dict[str, Any] = {"user": "postgres", "group": "postgres", "extra_groups": []}
 
 
-def available(bin_dir: str = DEFAULT_BIN_DIR) -> bool:
-    """Whether the PostgreSQL binaries needed by ``PostgresServer`` exist (tests skip if not)."""
-    return all(os.access(Path(bin_dir, b), os.X_OK) for b in ("initdb", "pg_ctl", "postgres"))
+def find_bin_dir() -> str:
+    """The directory of the PostgreSQL binaries: ``$PG_BIN``, else what ``pg_config
+    --bindir`` says, else ``FALLBACK_BIN_DIR``."""
+    configured = os.environ.get("PG_BIN")
+    if configured:
+        return configured
+    pg_config = shutil.which("pg_config")
+    if pg_config is not None:
+        answer = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        if answer.returncode == 0 and answer.stdout.strip():
+            return answer.stdout.strip()
+    return FALLBACK_BIN_DIR
+
+
+def available(bin_dir: str | None = None) -> bool:
+    """Whether the PostgreSQL binaries needed by ``PostgresServer`` exist."""
+    found = bin_dir or find_bin_dir()
+    return all(os.access(Path(found, b), os.X_OK) for b in ("initdb", "pg_ctl", "postgres"))
 
 
 def _free_port() -> int:
@@ -51,8 +67,8 @@ def _free_port() -> int:
 class PostgresServer:
     """Start/stop a private PostgreSQL cluster listening on 127.0.0.1:<free port>."""
 
-    def __init__(self, bin_dir: str = DEFAULT_BIN_DIR) -> None:
-        self.bin_dir = Path(bin_dir)
+    def __init__(self, bin_dir: str | None = None) -> None:
+        self.bin_dir = Path(bin_dir or find_bin_dir())
         self.tmp_dir: Path | None = None
         self._port: int | None = None
         self._run_as = _AS_POSTGRES if os.geteuid() == 0 else {}

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from number_orders.config import Settings
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from tests.conftest import client_for, new_key
 from tests.live import LiveServer

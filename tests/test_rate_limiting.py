@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from number_orders.rate_limiting import RateLimiter, Verdict
+from number_orders.http.rate_limiting import RateLimiter, Verdict
 from number_orders.service import NumberOrdersService
 from number_orders.storage.schema import rate_limit_counters
 from number_orders.storage.sql_store import SqlStore

@@ -6,11 +6,11 @@ import uuid
 
 import orjson
 
+from number_orders.domain.forced_outcomes import ALWAYS_FAILS
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.numbering import classify
 from number_orders.domain.orders import OrderedNumber, RegulatoryRequirement, derive_order_state
-from number_orders.domain.test_numbers import ALWAYS_FAILS
-from number_orders.seed_rows import CHUNK, RowMaker, chunks
+from number_orders.seed.rows import CHUNK, RowMaker, chunks
 from number_orders.storage.bulk import ORDER_COLUMNS
 from number_orders.storage.periods import period_start
 

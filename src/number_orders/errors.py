@@ -138,7 +138,3 @@ def store_unavailable(retry_after: int = 1) -> ApiError:
 
 class StoreUnavailable(Exception):
     """The store cannot be reached right now; the request may be retried."""
-
-
-class Conflict(Exception):
-    """A write lost a race it can retry (a unique key or a serialisation failure)."""

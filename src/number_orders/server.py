@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from number_orders.config import Settings
+from number_orders.config import DEFAULT_DATABASE_URL, Settings
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
@@ -45,6 +45,31 @@ def open_store(database_url: str) -> SqlStore:
     engine = make_engine(database_url)
     upgrade(engine)
     return SqlStore(engine)
+
+
+def open_service(settings: Settings) -> NumberOrdersService:
+    """The service over a store whose schema is up to date; `close()` it when done."""
+    return build_service(settings, open_store(settings.database_url))
+
+
+def migrate(database_url: str) -> None:
+    """Bring the schema up to date, and nothing else."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+
+
+def is_default_store(settings: Settings) -> bool:
+    """Whether the settings name the embedded SQLite file used when no URL is given."""
+    return settings.database_url == DEFAULT_DATABASE_URL
+
+
+def background(
+    settings: Settings, service: NumberOrdersService, fulfilment_threads: int
+) -> Background:
+    """Fulfilment threads and webhook delivery on their own (`number-orders worker`), to
+    be started."""
+    return Background(settings, service, fulfilment_threads=fulfilment_threads)
 
 
 # prometheus_client reads this at import: with it, each process writes samples to files.
@@ -76,9 +101,7 @@ def build_app(
         # more processes are safe.
         background = None
         if settings.run_worker:
-            background = Background(
-                settings, store, service, webhook_transport=webhook_transport
-            ).start()
+            background = Background(settings, service, webhook_transport=webhook_transport).start()
             service.fulfilment_due = background.wake
         try:
             yield

@@ -10,7 +10,7 @@ from telnyx import Telnyx
 
 from number_orders.domain.orders import NumberOrder
 from number_orders.domain.timestamps import format_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage.sql_store import SqlStore
 from tests.conftest import new_key
 from tests.live import LiveServer

@@ -34,7 +34,7 @@ from number_orders.domain.webhooks import (
     envelope,
     next_step,
 )
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 
 CLIENT = telnyx.Telnyx(api_key="KEYunused", base_url="http://127.0.0.1:9/v2")
 

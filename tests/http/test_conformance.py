@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from number_orders.config import Settings
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from tests.conftest import ENGINES, make_database_url, new_key
 from tests.live import LiveServer

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from number_orders.domain.accounts import split_api_key
 from number_orders.domain.timestamps import now_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
 from tests.browser import LAPTOP, PHONE, Watched, chromium

@@ -13,7 +13,7 @@ import pytest
 from number_orders.config import Settings
 from number_orders.domain.orders import NumberOrder
 from number_orders.domain.timestamps import format_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from tests.conftest import ENGINES, client_for, make_database_url, new_key
 from tests.live import LiveServer

@@ -14,7 +14,7 @@ from sqlalchemy import insert
 
 from number_orders.config import Settings
 from number_orders.domain.timestamps import now_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
 from tests.conftest import client_for, new_key

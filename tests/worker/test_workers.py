@@ -18,7 +18,7 @@ from number_orders.domain.idempotency import IdempotencyKey
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import PENDING, SUCCESS, NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage import FulfilledOrder

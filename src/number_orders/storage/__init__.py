@@ -1,12 +1,33 @@
-"""Persistence behind a small interface (`Store`), with one SQL implementation."""
+"""Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
+for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
+resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`)."""
 
 from number_orders.storage.interface import (
+    AccountStore,
     ApiKeyRecord,
     Change,
+    CountKey,
     FulfilledOrder,
+    NumberOrderStore,
+    RateLimitStore,
+    RowBatch,
     Settle,
     Store,
     StoredOrder,
+    WebhookStore,
 )
 
-__all__ = ["ApiKeyRecord", "Change", "FulfilledOrder", "Settle", "Store", "StoredOrder"]
+__all__ = [
+    "AccountStore",
+    "ApiKeyRecord",
+    "Change",
+    "CountKey",
+    "FulfilledOrder",
+    "NumberOrderStore",
+    "RateLimitStore",
+    "RowBatch",
+    "Settle",
+    "Store",
+    "StoredOrder",
+    "WebhookStore",
+]

@@ -14,7 +14,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
-DEFAULT_SQLITE_PATH = Path("var/number-orders.sqlite3")
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant shared by every process; it names the advisory lock that serialises upgrades.
 _MIGRATION_LOCK_ID = 7_316_240_011
@@ -26,10 +25,6 @@ def normalise_url(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
-
-
-def default_url() -> str:
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def make_engine(url: str, pool_size: int = 8) -> Engine:

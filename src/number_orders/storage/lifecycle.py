@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
 from number_orders.storage import holdings, outbox, queries
-from number_orders.storage.interface import FulfilledOrder, Settle, StoredOrder
+from number_orders.storage.interface import CountKey, FulfilledOrder, Settle, StoredOrder
 from number_orders.storage.schema import idempotency_keys, number_orders
 
 DETAIL_COLUMNS = (
@@ -116,8 +116,8 @@ def fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrd
 
 def count_moves(
     fulfilled: list[FulfilledOrder], rows: Sequence[Any]
-) -> dict[str, Counter[queries.CountKey]]:
-    moves: dict[str, Counter[queries.CountKey]] = {}
+) -> dict[str, Counter[CountKey]]:
+    moves: dict[str, Counter[CountKey]] = {}
     for done, row in zip(fulfilled, rows, strict=True):
         before = queries.count_key(queries.order_from_row(row))
         after = queries.count_key(done.detail.order)

@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
-from number_orders.service import NumberOrdersService
-from number_orders.storage import FulfilledOrder
+from number_orders.service import FulfilledOrder, NumberOrdersService
 
 log = logging.getLogger("number_orders.worker")
 

@@ -12,8 +12,8 @@ import httpx
 
 from number_orders.config import Settings
 from number_orders.domain.webhooks import DeliveryPolicy
-from number_orders.service import NumberOrdersService
-from number_orders.storage import FulfilledOrder, Store
+from number_orders.service import FulfilledOrder, NumberOrdersService, Store
+from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 
@@ -32,8 +32,15 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 def webhook_delivery(
     settings: Settings, store: Store, transport: httpx.AsyncBaseTransport | None = None
 ) -> WebhookDelivery:
+    """A delivery loop with a service of its own over `store`."""
+    return _delivery(settings, NumberOrdersService(store), transport)
+
+
+def _delivery(
+    settings: Settings, service: Webhooks, transport: httpx.AsyncBaseTransport | None
+) -> WebhookDelivery:
     options = LoopOptions(poll_interval=settings.webhook_poll_interval)
-    return WebhookDelivery(store, delivery_policy(settings), options, transport=transport)
+    return WebhookDelivery(service, delivery_policy(settings), options, transport=transport)
 
 
 class DeliveryThread:
@@ -64,7 +71,7 @@ class DeliveryThread:
         # The signing key exists before the first event can be sent ("generated on first
         # start"); if the store is down now, the loop makes it on its first claim instead.
         try:
-            await asyncio.to_thread(NumberOrdersService(self.delivery.store).ensure_signing_key)
+            await asyncio.to_thread(self.delivery.service.ensure_signing_key)
         except Exception as error:
             log.warning("could not make sure a webhook signing key exists yet (%s)", error)
         await self.delivery.run(self._stop)
@@ -77,12 +84,11 @@ class Background:
     def __init__(
         self,
         settings: Settings,
-        store: Store,
         service: NumberOrdersService,
         fulfilment_threads: int = 1,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.delivery = DeliveryThread(webhook_delivery(settings, store, webhook_transport))
+        self.delivery = DeliveryThread(_delivery(settings, service, webhook_transport))
         self.fulfilment = WorkerThreads(
             [
                 FulfilmentWorker(service, on_fulfilled=self._fulfilled)

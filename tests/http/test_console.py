@@ -20,7 +20,8 @@ from number_orders.storage.sql_store import SqlStore
 from tests.browser import LAPTOP, PHONE, Watched, chromium
 from tests.conftest import client_for
 from tests.live import LiveServer
-from tests.orders import number, order_body, quiet, settled
+from tests.orders import number, order_body, quiet, settled, wait_until
+from tests.webhook_receiver import Answer, WebhookReceiver
 
 ADDRESS = "45f45a04-b4be-4592-95b1-9306b9db2b21"
 
@@ -236,6 +237,51 @@ def test_a_key_revoked_while_signed_in_returns_to_sign_in_saying_why(
     )
     assert stored(p)["session"] == {}
     assert not page.problems
+
+
+def test_an_orders_webhook_event_shows_its_attempts_and_is_redelivered(
+    console: Console, page: Watched, store: SqlStore
+) -> None:
+    with WebhookReceiver() as receiver:
+        NumberOrdersService(store).set_webhook_url("acme", receiver.url)
+        receiver.answer(Answer(503))  # the first attempt fails, the retry succeeds
+        created = console.client.post("/number_orders", json=order_body(number())).json()["data"]
+        settled(console.client, created["id"])
+        event_id = receiver.wait_for(2)[0].event_id
+        delivery = f"/webhook_deliveries/{event_id}"
+        wait_until(lambda: console.client.get(delivery).json()["data"]["status"] == "delivered")
+
+        p = page.page
+        p.goto(console.url(f"/console/orders/{created['id']}"))
+        sign_in(p, console)
+        card = p.locator(f'details.delivery[data-delivery-id="{event_id}"]')
+        summary = card.locator("summary").first
+        expect(summary).to_contain_text("number_order.complete")
+        expect(summary.locator(".badge")).to_have_text("delivered")
+        expect(summary).to_contain_text("2 attempts")
+        expect(summary).to_contain_text("last response 200")
+        summary.click()
+        rows = card.locator("tbody tr")
+        expect(rows.locator('td[data-label="Response"]')).to_have_text(["503", "200"])
+        expect(rows.locator('td[data-label="Errors"]')).to_have_text(["HTTP 503", "—"])
+        expect(rows.first.locator('td[data-label="URL"]')).to_have_text(receiver.url)
+        page.screenshot(f"{console.engine}-order-webhook-event")
+
+        card.get_by_role("button", name="Redeliver").click()
+        sent = receiver.wait_for(3)[2]
+        assert (sent.event_id, sent.attempt) == (event_id, 3)
+        # The card follows the new round until it ends, and stays open.
+        expect(summary).to_contain_text("3 attempts", timeout=15_000)
+        expect(summary.locator(".badge")).to_have_text("delivered")
+        expect(card.locator(".outcome")).to_have_text("Redelivery delivered.")
+        expect(rows.locator('td[data-label="Response"]')).to_have_text(["503", "200", "200"])
+        page.screenshot(f"{console.engine}-order-webhook-redelivered")
+
+        p.goto(console.url("/console/webhooks"))
+        total = console.client.get("/webhook_deliveries").json()["meta"]["total_results"]
+        expect(p.locator(".results .pager .total")).to_have_text(f"{total} webhook events")
+        expect(p.locator(f'details.delivery[data-delivery-id="{event_id}"]')).to_have_count(1)
+        assert not page.problems
 
 
 # Pages whose endpoints the API may not have yet: each shows its data, or what the API

@@ -232,11 +232,10 @@ function unavailable(error) {
 
 async function showEvents(section, orderId) {
   const heading = h("h2", { id: "events-heading" }, "Webhook events");
-  const reload = () => showEvents(section, orderId);
   try {
     const { data = [] } = await api.get("/v2/webhook_deliveries", { "filter[webhook][contains]": orderId });
     section.replaceChildren(heading, data.length
-      ? h("div", { class: "deliveries" }, data.map((d) => deliveryCard(d, reload)))
+      ? h("div", { class: "deliveries" }, data.map((d) => deliveryCard(d)))
       : h("p", { class: "empty" }, "No webhook events for this order yet."));
   } catch (error) {
     section.replaceChildren(heading, h("p", { class: "muted", role: "status" }, unavailable(error)));

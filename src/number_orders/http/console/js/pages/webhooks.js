@@ -10,10 +10,10 @@ export function webhooksPage(main) {
     path: "/v2/webhook_deliveries",
     noun: "webhook events",
     filters: [
-      { name: "status", label: "Status", param: "filter[status][eq]", control: selectFilter("status", ["delivered", "failed"]) },
+      { name: "status", label: "Status", param: "filter[status][eq]", control: selectFilter("status", ["delivered", "failed", "pending"]) },
       { name: "webhook", label: "Contains", param: "filter[webhook][contains]", control: textFilter("webhook"), typed: true, hint: "Text in the event, e.g. an order id" },
     ],
-    show: (data, reload) => h("div", { class: "deliveries" }, data.map((d) => deliveryCard(d, reload))),
+    show: (data) => h("div", { class: "deliveries" }, data.map((d) => deliveryCard(d))),
   });
   main.append(h("h1", { tabindex: "-1" }, "Webhook events"), form, results);
   list();

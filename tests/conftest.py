@@ -13,6 +13,7 @@ from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import PostgresServer
 from tests.support.app import InProcess
 from tests.support.databases import ENGINES, new_database
+from tests.support.live import LiveServer
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +53,16 @@ def app(settings: Settings, store: SqlStore) -> Iterator[InProcess]:
     """The application on this test's store, with its background worker."""
     with InProcess(settings, store) as app:
         yield app
+
+
+@pytest.fixture
+def live(settings: Settings, store: SqlStore) -> Iterator[LiveServer]:
+    """The application on this test's store behind a real loopback socket."""
+    with LiveServer(settings, store) as server:
+        yield server
+
+
+@pytest.fixture
+def engine_name(database_url: str) -> str:
+    """`sqlite` or `postgresql`: the engine of this test's database."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"

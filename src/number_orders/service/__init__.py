@@ -1,6 +1,7 @@
 """Use cases, named after the API operations: one module per resource (`accounts.py`,
-`number_orders.py`, `webhooks.py`, `rate_limits.py`), each one transaction per call, and
-`NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
+`number_orders.py`, `webhooks.py`, `webhook_deliveries.py`, `rate_limits.py`), each one
+transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here,
+and no SQL.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
+from number_orders.service.webhook_deliveries import WebhookDeliveries
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
 
@@ -21,7 +23,7 @@ def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
+class NumberOrdersService(Accounts, NumberOrders, Webhooks, WebhookDeliveries, RateLimits):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 

@@ -1,6 +1,7 @@
 """Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
 for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
-resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`)."""
+resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `webhook_deliveries.py`,
+`rate_limits.py`)."""
 
 from number_orders.storage.interface import (
     AccountStore,
@@ -14,6 +15,7 @@ from number_orders.storage.interface import (
     Settle,
     Store,
     StoredOrder,
+    WebhookDeliveryStore,
     WebhookStore,
 )
 
@@ -29,5 +31,6 @@ __all__ = [
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
 ]

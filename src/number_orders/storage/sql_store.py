@@ -23,10 +23,11 @@ from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.pages import PageReader
 from number_orders.storage.rate_limits import SqlRateLimits
 from number_orders.storage.unavailable import is_unavailable
+from number_orders.storage.webhook_deliveries import SqlWebhookDeliveries
 from number_orders.storage.webhooks import SqlWebhooks
 
 
-class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits):
+class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlWebhookDeliveries, SqlRateLimits):
     """Every resource's part together, over one engine, with the transactions they share."""
 
     def __init__(self, engine: Engine) -> None:

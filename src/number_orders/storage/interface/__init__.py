@@ -19,6 +19,7 @@ from number_orders.storage.interface.number_orders import (
     StoredOrder,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
@@ -33,11 +34,14 @@ __all__ = [
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(
+    AccountStore, NumberOrderStore, WebhookStore, WebhookDeliveryStore, RateLimitStore, Protocol
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

@@ -25,6 +25,13 @@ def test_it_describes_create_retrieve_and_update() -> None:
         ("/number_orders", "post"): "CreateNumberOrder",
         ("/number_orders/{number_order_id}", "get"): "RetrieveNumberOrder",
         ("/number_orders/{number_order_id}", "patch"): "UpdateNumberOrder",
+        ("/number_reservations", "get"): "ListNumberReservations",
+        ("/number_reservations", "post"): "CreateNumberReservation",
+        ("/number_reservations/{number_reservation_id}", "get"): "RetrieveNumberReservation",
+        (
+            "/number_reservations/{number_reservation_id}/actions/extend",
+            "post",
+        ): "ExtendNumberReservationExpiryTime",
     }
     for method in ("post", "patch"):
         item = paths["/number_orders" if method == "post" else "/number_orders/{number_order_id}"]

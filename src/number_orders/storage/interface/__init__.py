@@ -18,6 +18,10 @@ from number_orders.storage.interface.number_orders import (
     Settle,
     StoredOrder,
 )
+from number_orders.storage.interface.number_reservations import (
+    Extension,
+    NumberReservationStore,
+)
 from number_orders.storage.interface.rate_limits import RateLimitStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
@@ -26,8 +30,10 @@ __all__ = [
     "ApiKeyRecord",
     "Change",
     "CountKey",
+    "Extension",
     "FulfilledOrder",
     "NumberOrderStore",
+    "NumberReservationStore",
     "RateLimitStore",
     "RowBatch",
     "Settle",
@@ -37,7 +43,14 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(
+    AccountStore,
+    NumberOrderStore,
+    NumberReservationStore,
+    WebhookStore,
+    RateLimitStore,
+    Protocol,
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

@@ -146,7 +146,7 @@ def build_reservation(
 def _requested(number: ClassifiedNumber, now: int, number_id: str) -> ReservedNumber:
     if reservable(number.country_code):
         return ReservedNumber(number_id, number.e164, DECIDING, now, now)
-    countries = ", ".join(sorted(NANP_COUNTRIES))
+    countries = " and ".join(sorted(NANP_COUNTRIES))
     errors = f"Number is not reservable: only numbers of {countries} can be reserved."
     return ReservedNumber(number_id, number.e164, REFUSED, now, now, errors=errors)
 
@@ -223,8 +223,8 @@ def reservation_json(reservation: NumberReservation) -> dict[str, Any]:
     refused = sum(n.state == REFUSED for n in reservation.numbers)
     if refused:
         body["errors"] = (
-            f"{refused} of {len(reservation.numbers)} numbers could not be reserved; "
-            "see each number's errors."
+            f"Not every number could be reserved ({refused} of {len(reservation.numbers)} "
+            "failed); see each number's errors."
         )
     return body
 

@@ -69,9 +69,8 @@ def take(conn: Connection, account_id: str, order_id: str, phone_number: str, no
     """
     holder = conn.execute(select(*_HOLDER).where(h.phone_number == phone_number)).first()
     if holder is not None and _expired(holder, now):
-        ended = _take_over(
-            conn, holder, _row(phone_number, account_id, OWNED, now, order_id=order_id)
-        )
+        row = _row(phone_number, account_id, OWNED, now, order_id=order_id)
+        ended = _take_over(conn, holder, row, due_by=now)
         reserved_numbers.end(conn, ended, EXPIRED, now)
         return bool(ended)
     if holder is not None and (holder.account_id, holder.order_id) != (account_id, order_id):
@@ -178,9 +177,9 @@ def _hold(
         for holder in holders:
             row = wanted.pop(holder.phone_number)
             if _expired(holder, now):
-                expired += _take_over(conn, holder, row)
+                expired += _take_over(conn, holder, row, due_by=now)
             elif consume_own and _own_reservation(holder, account_id):
-                consumed += _take_over(conn, holder, row)
+                consumed += _take_over(conn, holder, row, due_by=None)
             else:
                 refused[holder.phone_number] = holder.account_id == account_id
         # Reservations' rows after every holding: the lock order is holdings first.
@@ -213,18 +212,20 @@ def _lock_holders(conn: Connection, phone_numbers: list[str]) -> Sequence[Any]:
     ).all()
 
 
-def _take_over(conn: Connection, holder: Any, row: dict[str, Any]) -> list[Ended]:
-    """Give a reservation's number to `row`'s holder, if the reservation still holds it."""
-    moved = conn.execute(
-        update(number_holdings)
-        .where(
-            h.phone_number == holder.phone_number,
-            h.reservation_id == holder.reservation_id,
-            h.state == RESERVED,
-        )
-        .values({k: v for k, v in row.items() if k != "phone_number"})
-        .returning(h.phone_number)
-    ).first()
+def _take_over(
+    conn: Connection, holder: Any, row: dict[str, Any], due_by: int | None
+) -> list[Ended]:
+    """Give a reservation's number to `row`'s holder, if the reservation still holds it
+    (and, with `due_by`, is still due by then: an extension in between keeps it)."""
+    statement = update(number_holdings).where(
+        h.phone_number == holder.phone_number,
+        h.reservation_id == holder.reservation_id,
+        h.state == RESERVED,
+    )
+    if due_by is not None:
+        statement = statement.where(h.expires_at <= due_by)
+    changes = {k: v for k, v in row.items() if k != "phone_number"}
+    moved = conn.execute(statement.values(changes).returning(h.phone_number)).first()
     if moved is None:
         return []
     return [Ended(holder.account_id, holder.reservation_id, holder.phone_number)]

@@ -172,23 +172,33 @@ def _hold(
     refused: dict[str, bool] = {}
     for _attempt in range(2):
         taken = _insert(conn, list(wanted.values()))
-        holders = _lock_holders(conn, [p for p in wanted if p not in taken])
-        expired, consumed = [], []
-        for holder in holders:
+        ended: dict[str, list[Ended]] = {EXPIRED: [], ORDERED: []}
+        for holder in _lock_holders(conn, [p for p in wanted if p not in taken]):
             row = wanted.pop(holder.phone_number)
-            if _expired(holder, now):
-                expired += _take_over(conn, holder, row, due_by=now)
-            elif consume_own and _own_reservation(holder, account_id):
-                consumed += _take_over(conn, holder, row, due_by=None)
+            how = _ending(holder, account_id, now, consume_own)
+            due_by = now if how == EXPIRED else None
+            moved = _take_over(conn, holder, row, due_by) if how is not None else []
+            if how is not None and moved:
+                ended[how] += moved
             else:
                 refused[holder.phone_number] = holder.account_id == account_id
         # Reservations' rows after every holding: the lock order is holdings first.
-        reserved_numbers.end(conn, expired, EXPIRED, now)
-        reserved_numbers.end(conn, consumed, ORDERED, now)
+        for state, items in ended.items():
+            reserved_numbers.end(conn, items, state, now)
         wanted = {p: r for p, r in wanted.items() if p not in taken}
         if not wanted:
             return refused
     return refused | dict.fromkeys(wanted, False)
+
+
+def _ending(holder: Any, account_id: str, now: int, consume_own: bool) -> str | None:
+    """How a reservation's hold ends if the number is taken over: `expired` by the clock,
+    `ordered` by its own account (with `consume_own`), or None: it is not to be taken."""
+    if holder.state != RESERVED:
+        return None
+    if holder.expires_at <= now:
+        return EXPIRED
+    return ORDERED if consume_own and holder.account_id == account_id else None
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
@@ -233,10 +243,6 @@ def _take_over(
 
 def _expired(holder: Any, now: int) -> bool:
     return bool(holder.state == RESERVED and holder.expires_at <= now)
-
-
-def _own_reservation(holder: Any, account_id: str) -> bool:
-    return bool(holder.state == RESERVED and holder.account_id == account_id)
 
 
 def _row(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from number_orders.domain.number_reservations import (
@@ -20,6 +21,7 @@ from number_orders.domain.number_reservations import (
 from number_orders.domain.timestamps import now_micros
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
+from number_orders.storage.database import make_engine
 from number_orders.storage.schema import number_holdings, reserved_phone_numbers
 from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.expiry import ExpiryWorker
@@ -138,3 +140,19 @@ def test_a_running_worker_frees_a_reservation_soon_after_it_is_due(store: SqlSto
         assert time.monotonic() - started < 2
     expired_at = made.numbers[0].expired_at
     assert expired_at is not None and 0 <= freed_at - expired_at < 2_000_000
+
+
+def test_the_worker_outlives_a_store_that_does_not_answer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Nothing listens on port 1: every read and write is an outage, the idle wait's too.
+    store = SqlStore(make_engine("postgresql://nobody@127.0.0.1:1/none"))
+    worker = ExpiryWorker(NumberOrdersService(store)).start()
+    try:
+        wait_until(lambda: "store unavailable" in caplog.text, timeout=10)
+        time.sleep(0.1)
+        assert worker._thread.is_alive()
+    finally:
+        worker.stop()
+        store.close()
+    assert not worker._thread.is_alive()

@@ -48,17 +48,15 @@ class ExpiryWorker:
         """Work until `stop()`; errors are logged and retried, never fatal."""
         while not self._stop.is_set():
             try:
-                busy = self.run_once()
+                # The wait is read from the store too, so it is inside the guard.
+                wait = 0.0 if self.run_once() else self._idle_wait()
             except StoreUnavailable as error:
                 log.warning("reservation expiry: store unavailable (%s); retrying", error)
-                self._stop.wait(ERROR_WAIT)
-                continue
+                wait = ERROR_WAIT
             except Exception:
                 log.exception("reservation expiry: unexpected error; retrying")
-                self._stop.wait(ERROR_WAIT)
-                continue
-            if not busy:
-                self._stop.wait(self._idle_wait())
+                wait = ERROR_WAIT
+            self._stop.wait(wait)
 
     def run_once(self) -> bool:
         """Free one batch; True if it was full (more may be due)."""

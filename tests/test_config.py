@@ -40,6 +40,11 @@ KNOWN = {
         "--webhook-poll-interval",
         0.2,
     ),
+    "reservation_seconds": (
+        "NUMBER_ORDERS_RESERVATION_SECONDS",
+        "--reservation-seconds",
+        1800,
+    ),
     "requirements": ("NUMBER_ORDERS_REQUIREMENTS", "--requirements", ""),
 }
 
@@ -60,6 +65,7 @@ OTHER = {
     "webhook_backoff_base": "0.05",
     "webhook_backoff_cap": "0.2",
     "webhook_poll_interval": "0.05",
+    "reservation_seconds": "2",
     "requirements": "US=,GB=address+document,*=textual",
 }
 

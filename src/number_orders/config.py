@@ -227,6 +227,15 @@ SETTINGS: tuple[Setting, ...] = (
         above=0,
         metavar="SECONDS",
     ),
+    Setting(
+        "reservation_seconds",
+        "NUMBER_ORDERS_RESERVATION_SECONDS",
+        int,
+        1800,
+        "how long a number reservation (and each extension of it) holds its numbers",
+        minimum=1,
+        metavar="SECONDS",
+    ),
     # Regulatory requirements per country; empty: the defaults (`RequirementRules`).
     Setting(
         "requirements",
@@ -264,6 +273,7 @@ class Settings:
     webhook_backoff_base: float = _default("webhook_backoff_base")
     webhook_backoff_cap: float = _default("webhook_backoff_cap")
     webhook_poll_interval: float = _default("webhook_poll_interval")
+    reservation_seconds: int = _default("reservation_seconds")
     requirements: str = _default("requirements")
 
     def __post_init__(self) -> None:

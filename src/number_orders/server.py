@@ -82,6 +82,7 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         rules=settings.requirement_rules,
         fulfilment_delay=settings.fulfilment_delay,
         auth_cache_seconds=settings.auth_cache_seconds,
+        reservation_seconds=settings.reservation_seconds,
     )
 
 

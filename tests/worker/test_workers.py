@@ -95,7 +95,7 @@ def test_failed_numbers_are_released_and_successful_ones_owned(store: SqlStore) 
     account = service.create_api_key("acme").account.account_id
     good, bad = number(), number("US", "0000")
     detail = service.create_number_order(account, new_order(good, bad))
-    assert _holdings(store) == {good: "reserved", bad: "reserved"}
+    assert _holdings(store) == {good: "pending", bad: "pending"}
     (fulfilled,) = service.fulfil_due_orders(10)
     assert fulfilled.settled and fulfilled.detail.order.id == detail.order.id
     assert _holdings(store) == {good: "owned"}

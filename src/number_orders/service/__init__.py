@@ -9,6 +9,7 @@ from __future__ import annotations
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.number_orders import NumberOrders, Page
+from number_orders.service.number_reservations import NumberReservations, ReservationPage
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
 from number_orders.service.webhook_deliveries import WebhookDeliveries
@@ -16,14 +17,29 @@ from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
 
 # What callers of the service handle: its results, and the store it is built on.
-__all__ = ["FulfilledOrder", "IssuedKey", "NumberOrdersService", "Page", "RowBatch", "Store"]
+__all__ = [
+    "FulfilledOrder",
+    "IssuedKey",
+    "NumberOrdersService",
+    "Page",
+    "ReservationPage",
+    "RowBatch",
+    "Store",
+]
 
 
 def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, WebhookDeliveries, RateLimits):
+class NumberOrdersService(
+    Accounts,
+    NumberOrders,
+    NumberReservations,
+    Webhooks,
+    WebhookDeliveries,
+    RateLimits,
+):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 
@@ -35,12 +51,14 @@ class NumberOrdersService(Accounts, NumberOrders, Webhooks, WebhookDeliveries, R
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
         auth_cache_seconds: float = 0.0,
+        reservation_seconds: int = 1800,
     ) -> None:
         self.store = store
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
         self.fulfilment_due = _nothing
+        self.reservation_time = reservation_seconds * 1_000_000
 
     def check_ready(self) -> None:
         """Raises `StoreUnavailable` unless the store answers."""

@@ -20,6 +20,7 @@ from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
+from number_orders.storage.number_reservations import SqlNumberReservations
 from number_orders.storage.pages import PageReader
 from number_orders.storage.rate_limits import SqlRateLimits
 from number_orders.storage.unavailable import is_unavailable
@@ -27,7 +28,14 @@ from number_orders.storage.webhook_deliveries import SqlWebhookDeliveries
 from number_orders.storage.webhooks import SqlWebhooks
 
 
-class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlWebhookDeliveries, SqlRateLimits):
+class SqlStore(
+    SqlAccounts,
+    SqlNumberOrders,
+    SqlNumberReservations,
+    SqlWebhooks,
+    SqlWebhookDeliveries,
+    SqlRateLimits,
+):
     """Every resource's part together, over one engine, with the transactions they share."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,6 +1,7 @@
 """Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
-own (`number-orders worker`): fulfilment threads, and the webhook delivery loop on a
-thread with an event loop of its own, so neither competes with request handling."""
+own (`number-orders worker`): fulfilment threads, the reservation expiry thread, and the
+webhook delivery loop on a thread with an event loop of its own, so none competes with
+request handling."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.service import FulfilledOrder, NumberOrdersService, Store
 from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
+from number_orders.worker.expiry import ExpiryWorker
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 
 log = logging.getLogger("number_orders.worker")
@@ -78,8 +80,8 @@ class DeliveryThread:
 
 
 class Background:
-    """Fulfilment and webhook delivery together. Orders settled here wake the delivery
-    loop, so their events go out at once rather than at its next poll."""
+    """Fulfilment, reservation expiry and webhook delivery together. Orders settled here
+    wake the delivery loop, so their events go out at once rather than at its next poll."""
 
     def __init__(
         self,
@@ -95,13 +97,16 @@ class Background:
                 for _ in range(fulfilment_threads)
             ]
         )
+        self.expiry = ExpiryWorker(service)
 
     def start(self) -> Background:
         self.delivery.start()
         self.fulfilment.start()
+        self.expiry.start()
         return self
 
     def stop(self) -> None:
+        self.expiry.stop()
         self.fulfilment.stop()
         self.delivery.stop()
 

@@ -18,6 +18,10 @@ from number_orders.storage.interface.number_orders import (
     Settle,
     StoredOrder,
 )
+from number_orders.storage.interface.number_reservations import (
+    Extension,
+    NumberReservationStore,
+)
 from number_orders.storage.interface.rate_limits import RateLimitStore
 from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
@@ -27,8 +31,10 @@ __all__ = [
     "ApiKeyRecord",
     "Change",
     "CountKey",
+    "Extension",
     "FulfilledOrder",
     "NumberOrderStore",
+    "NumberReservationStore",
     "RateLimitStore",
     "RowBatch",
     "Settle",
@@ -40,7 +46,13 @@ __all__ = [
 
 
 class Store(
-    AccountStore, NumberOrderStore, WebhookStore, WebhookDeliveryStore, RateLimitStore, Protocol
+    AccountStore,
+    NumberOrderStore,
+    NumberReservationStore,
+    WebhookStore,
+    WebhookDeliveryStore,
+    RateLimitStore,
+    Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""
 

@@ -139,8 +139,9 @@ def test_lost_postgresql_connections_are_a_503_that_heals(
         assert client.get("/number_orders").status_code == 200
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(
+                # Only this test's database: other tests' servers share the PostgreSQL.
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = 'number-orders'"
+                "WHERE application_name = 'number-orders' AND datname = current_database()"
             )
         lost = client.get("/number_orders")  # on a pooled connection that is gone
         assert lost.status_code == 503, lost.text

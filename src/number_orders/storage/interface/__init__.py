@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -19,25 +20,46 @@ from number_orders.storage.interface.number_orders import (
     StoredOrder,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.requirement_groups import (
+    GroupChange,
+    RequirementGroupStore,
+    Review,
+    Reviewed,
+)
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
     "Change",
+    "CommentChange",
+    "CommentStore",
     "CountKey",
     "FulfilledOrder",
+    "GroupChange",
     "NumberOrderStore",
     "RateLimitStore",
+    "RequirementGroupStore",
+    "Review",
+    "Reviewed",
     "RowBatch",
     "Settle",
     "Store",
     "StoredOrder",
     "WebhookStore",
+    "Write",
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(
+    AccountStore,
+    NumberOrderStore,
+    WebhookStore,
+    RateLimitStore,
+    RequirementGroupStore,
+    CommentStore,
+    Protocol,
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

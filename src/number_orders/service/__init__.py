@@ -5,11 +5,16 @@
 
 from __future__ import annotations
 
+from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.service.accounts import Accounts, IssuedKey
+from number_orders.service.comments import Comments
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
+from number_orders.service.requirement_groups import RequirementGroups
+from number_orders.service.requirements import RequirementsCatalogue
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
 
@@ -21,7 +26,15 @@ def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
+class NumberOrdersService(
+    Accounts,
+    NumberOrders,
+    Webhooks,
+    RateLimits,
+    RequirementsCatalogue,
+    RequirementGroups,
+    Comments,
+):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 
@@ -37,6 +50,8 @@ class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
         self.store = store
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
+        # What the rules publish; the types test numbers need resolve in every country.
+        self.catalogue = Catalogue(self.rules, extra_field_types=FORCED_FIELD_TYPES)
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
         self.fulfilment_due = _nothing
 

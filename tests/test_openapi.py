@@ -18,7 +18,7 @@ def test_it_describes_create_retrieve_and_update() -> None:
         (path, method): op["operationId"]
         for path, item in paths.items()
         for method, op in item.items()
-        if method != "parameters"
+        if method != "parameters" and path.startswith("/number_orders")
     }
     assert operations == {
         ("/number_orders", "get"): "ListNumberOrders",

@@ -150,7 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
         "NUMBER_ORDERS_FULFILMENT_DELAY",
         float,
         1.0,
-        "how long an order waits before the worker settles it",
+        "how long an order (or a submitted requirement group) waits for the worker",
         minimum=0,
         metavar="SECONDS",
     ),

@@ -23,7 +23,8 @@ def test_it_describes_create_retrieve_and_update() -> None:
         for path, item in paths.items()
         for method, op in item.items()
         # Other resources' operations: `tests/http/test_openapi_fragments.py` holds them all.
-        if method != "parameters" and path.startswith("/number_orders/") or path == "/number_orders"
+        if (method != "parameters" and path.startswith("/number_orders/"))
+        or path == "/number_orders"
     }
     assert operations == {
         ("/number_orders", "get"): "ListNumberOrders",

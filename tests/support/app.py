@@ -64,6 +64,12 @@ class InProcess:
             self._portal.call(self._lifespan.stop)
             self._lifespan.task.result(30)
 
+    def http_client(self) -> httpx.Client:
+        """A bare client whose requests this application answers, for a library (such as
+        the official Telnyx client) that takes an `httpx.Client` of its own."""
+        assert self._portal is not None, "the application is not running"
+        return httpx.Client(transport=_LoopTransport(self.app, self._portal))
+
     @contextmanager
     def client(self, key: str | None = None) -> Iterator[httpx.Client]:
         """A client of the API (`base_url`) that sends `key`, if any, with every request."""

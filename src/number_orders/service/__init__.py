@@ -6,12 +6,17 @@ and no SQL.
 
 from __future__ import annotations
 
+from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.service.accounts import Accounts, IssuedKey
+from number_orders.service.comments import Comments
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.number_reservations import NumberReservations, ReservationPage
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
+from number_orders.service.requirement_groups import RequirementGroups
+from number_orders.service.requirements import RequirementsCatalogue
 from number_orders.service.webhook_deliveries import WebhookDeliveries
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
@@ -39,6 +44,9 @@ class NumberOrdersService(
     Webhooks,
     WebhookDeliveries,
     RateLimits,
+    RequirementsCatalogue,
+    RequirementGroups,
+    Comments,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
@@ -56,6 +64,8 @@ class NumberOrdersService(
         self.store = store
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
+        # What the rules publish; the types test numbers need resolve in every country.
+        self.catalogue = Catalogue(self.rules, extra_field_types=FORCED_FIELD_TYPES)
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
         self.fulfilment_due = _nothing
         self.reservation_time = reservation_seconds * 1_000_000

@@ -356,3 +356,69 @@ reservation_counts = Table(
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint("account_id", "status"),
 )
+
+
+# -- requirement groups and comments -----------------------------------------------------
+
+# A requirement group: values for one (country, phone number type, action). Its values are
+# only ever read and changed together with the group, so they live in it as JSON text
+# (`[{requirement_id, field_type, field_value, status, created_at, updated_at}]`).
+requirement_groups = Table(
+    "requirement_groups",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("phone_number_type", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("regulatory_requirements", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    # When it was last submitted for approval; NULL until then and after a changed value.
+    Column("submitted_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The list, newest first.
+Index(
+    "ix_requirement_groups_recent",
+    requirement_groups.c.account_id,
+    requirement_groups.c.created_at,
+    requirement_groups.c.id,
+)
+# The worker's review queue: submitted groups by submission time. Not led by account, like
+# the order queue: the worker reviews every account's groups.
+Index(
+    "ix_requirement_groups_review",
+    requirement_groups.c.status,
+    requirement_groups.c.submitted_at,
+)
+
+# Comments on sub number orders and requirement groups, by users and by the regulator.
+# `record_id` names a record of the same account.
+comments = Table(
+    "comments",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("record_type", String(32), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("commenter", String(255), nullable=False),
+    Column("commenter_type", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("read_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# A record's comments in the order they were written (record ids are UUIDs, unique across
+# record types), and all of an account's.
+Index(
+    "ix_comments_record",
+    comments.c.account_id,
+    comments.c.record_id,
+    comments.c.created_at,
+    comments.c.id,
+)
+Index("ix_comments_recent", comments.c.account_id, comments.c.created_at, comments.c.id)

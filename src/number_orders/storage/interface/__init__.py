@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -23,6 +24,12 @@ from number_orders.storage.interface.number_reservations import (
     NumberReservationStore,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.requirement_groups import (
+    GroupChange,
+    RequirementGroupStore,
+    Review,
+    Reviewed,
+)
 from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
@@ -30,18 +37,25 @@ __all__ = [
     "AccountStore",
     "ApiKeyRecord",
     "Change",
+    "CommentChange",
+    "CommentStore",
     "CountKey",
     "Extension",
     "FulfilledOrder",
+    "GroupChange",
     "NumberOrderStore",
     "NumberReservationStore",
     "RateLimitStore",
+    "RequirementGroupStore",
+    "Review",
+    "Reviewed",
     "RowBatch",
     "Settle",
     "Store",
     "StoredOrder",
     "WebhookDeliveryStore",
     "WebhookStore",
+    "Write",
 ]
 
 
@@ -52,6 +66,8 @@ class Store(
     WebhookStore,
     WebhookDeliveryStore,
     RateLimitStore,
+    RequirementGroupStore,
+    CommentStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

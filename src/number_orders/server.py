@@ -82,6 +82,7 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         rules=settings.requirement_rules,
         fulfilment_delay=settings.fulfilment_delay,
         auth_cache_seconds=settings.auth_cache_seconds,
+        inventory=settings.inventory,
     )
 
 
@@ -99,6 +100,9 @@ def build_app(
         # Background work (fulfilment, webhook delivery) runs beside the API in every
         # server process unless turned off; it shares its queues through the database, so
         # more processes are safe.
+        # The first search of a country would build its catalogues (seconds); a thread
+        # builds them now instead, while the server already answers.
+        threading.Thread(target=service.warm_inventory, name="inventory", daemon=True).start()
         background = None
         if settings.run_worker:
             background = Background(settings, service, webhook_transport=webhook_transport).start()

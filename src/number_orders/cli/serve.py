@@ -22,6 +22,8 @@ SERVE_SETTINGS = (
     "body_limit",
     "fulfilment_delay",
     "run_worker",
+    "inventory_seed",
+    "inventory_countries",
     *WORKER_SETTINGS,
 )
 

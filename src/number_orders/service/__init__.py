@@ -1,12 +1,14 @@
 """Use cases, named after the API operations: one module per resource (`accounts.py`,
-`number_orders.py`, `webhooks.py`, `rate_limits.py`), each one transaction per call, and
-`NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
+`number_orders.py`, `webhooks.py`, `rate_limits.py`, `available_numbers.py`), each one
+transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
 """
 
 from __future__ import annotations
 
+from number_orders.domain.available_numbers import Inventory
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.service.accounts import Accounts, IssuedKey
+from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
@@ -21,7 +23,7 @@ def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
+class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits, AvailableNumbers):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 
@@ -33,8 +35,10 @@ class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
         auth_cache_seconds: float = 0.0,
+        inventory: Inventory | None = None,
     ) -> None:
         self.store = store
+        self.inventory = inventory or Inventory()
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
+from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.pages import PageReader
@@ -26,7 +27,7 @@ from number_orders.storage.unavailable import is_unavailable
 from number_orders.storage.webhooks import SqlWebhooks
 
 
-class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits):
+class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits, SqlAvailableNumbers):
     """Every resource's part together, over one engine, with the transactions they share."""
 
     def __init__(self, engine: Engine) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.available_numbers import AvailableNumberStore
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -24,6 +25,7 @@ from number_orders.storage.interface.webhooks import WebhookStore
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
     "CountKey",
     "FulfilledOrder",
@@ -37,7 +39,14 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(
+    AccountStore,
+    NumberOrderStore,
+    WebhookStore,
+    RateLimitStore,
+    AvailableNumberStore,
+    Protocol,
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

@@ -18,6 +18,7 @@ from number_orders.config import (
     Settings,
     add_flags,
 )
+from number_orders.domain.available_numbers import Inventory
 
 # The public names: changing one breaks deployments, scripts and the documentation.
 KNOWN = {
@@ -46,6 +47,13 @@ KNOWN = {
         1800,
     ),
     "requirements": ("NUMBER_ORDERS_REQUIREMENTS", "--requirements", ""),
+    "inventory_seed": ("NUMBER_ORDERS_INVENTORY_SEED", "--inventory-seed", "number-orders"),
+    "inventory_countries": (
+        "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+        "--inventory-countries",
+        "US,CA,GB,DE,FR,NL,IE,ES,IT,SE,AU,BR,MX,JP",
+    ),
+    "inventory_warm": ("NUMBER_ORDERS_INVENTORY_WARM", "--cold-inventory", True),
 }
 
 # A valid value other than the default, as text, for every setting.
@@ -67,6 +75,9 @@ OTHER = {
     "webhook_poll_interval": "0.05",
     "reservation_seconds": "2",
     "requirements": "US=,GB=address+document,*=textual",
+    "inventory_seed": "staging-2",
+    "inventory_countries": "GB,us",
+    "inventory_warm": "0",
 }
 
 
@@ -179,6 +190,12 @@ def test_the_documented_example() -> None:
         ("NUMBER_ORDERS_WEBHOOK_TIMEOUT", "soon", "must be a number; got 'soon'"),
         ("NUMBER_ORDERS_DEMO", "maybe", "NUMBER_ORDERS_DEMO must be one of 1, true, yes, on"),
         ("NUMBER_ORDERS_REQUIREMENTS", "GB=passport", "NUMBER_ORDERS_REQUIREMENTS: requirement"),
+        (
+            "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+            "US,XX",
+            "NUMBER_ORDERS_INVENTORY_COUNTRIES: inventory country 'XX' has no numbering plan",
+        ),
+        ("NUMBER_ORDERS_INVENTORY_COUNTRIES", "USA", "'USA' is not an ISO alpha-2 code"),
     ],
 )
 def test_text_of_the_wrong_kind_names_the_variable(variable: str, text: str, message: str) -> None:
@@ -232,3 +249,11 @@ def test_webhook_settings_come_from_the_environment_and_survive_to_env() -> None
     )
     assert (settings.webhook_max_attempts, settings.webhook_timeout) == (3, 2.5)
     assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_the_inventory_is_made_of_its_seed_and_countries() -> None:
+    assert Settings().inventory == Inventory()
+    settings = Settings.from_env(
+        {"NUMBER_ORDERS_INVENTORY_SEED": "s-2", "NUMBER_ORDERS_INVENTORY_COUNTRIES": "gb, us,GB"}
+    )
+    assert settings.inventory == Inventory("s-2", ("GB", "US"))

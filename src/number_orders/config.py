@@ -29,6 +29,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from number_orders.domain.available_numbers import (
+    DEFAULT_SEED,
+    SUPPORTED_COUNTRIES,
+    Inventory,
+    parse_countries,
+)
 from number_orders.domain.regulatory import RequirementRules
 
 # Relative to the working directory, as `make run` and a first `serve` expect.
@@ -246,6 +252,34 @@ SETTINGS: tuple[Setting, ...] = (
         rule=RequirementRules.parse,
         metavar="RULES",
     ),
+    # The number search's inventory: the seed draws which numbers are on offer, the
+    # countries say where (`domain.available_numbers.Inventory`).
+    Setting(
+        "inventory_seed",
+        "NUMBER_ORDERS_INVENTORY_SEED",
+        str,
+        DEFAULT_SEED,
+        "seed of the numbers the search offers; another seed offers other numbers",
+        metavar="TEXT",
+    ),
+    Setting(
+        "inventory_countries",
+        "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+        str,
+        ",".join(SUPPORTED_COUNTRIES),
+        "countries whose numbers the search offers (ISO alpha-2 codes, comma-separated)",
+        rule=parse_countries,
+        metavar="CODES",
+    ),
+    Setting(
+        "inventory_warm",
+        "NUMBER_ORDERS_INVENTORY_WARM",
+        bool,
+        True,
+        "build every country's search catalogue at start, on a thread, so no first search "
+        "waits seconds for it",
+        flag="--cold-inventory",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -275,6 +309,9 @@ class Settings:
     webhook_poll_interval: float = _default("webhook_poll_interval")
     reservation_seconds: int = _default("reservation_seconds")
     requirements: str = _default("requirements")
+    inventory_seed: str = _default("inventory_seed")
+    inventory_countries: str = _default("inventory_countries")
+    inventory_warm: bool = _default("inventory_warm")
 
     def __post_init__(self) -> None:
         # Settings built in code get the same checks as those read from outside.
@@ -313,6 +350,10 @@ class Settings:
     @property
     def requirement_rules(self) -> RequirementRules:
         return RequirementRules.parse(self.requirements)
+
+    @property
+    def inventory(self) -> Inventory:
+        return Inventory(self.inventory_seed, parse_countries(self.inventory_countries))
 
 
 def add_flags(parser: argparse.ArgumentParser, *names: str) -> None:

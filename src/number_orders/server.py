@@ -83,6 +83,7 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         fulfilment_delay=settings.fulfilment_delay,
         auth_cache_seconds=settings.auth_cache_seconds,
         reservation_seconds=settings.reservation_seconds,
+        inventory=settings.inventory,
     )
 
 
@@ -100,6 +101,10 @@ def build_app(
         # Background work (fulfilment, webhook delivery) runs beside the API in every
         # server process unless turned off; it shares its queues through the database, so
         # more processes are safe.
+        # The first search of a country would build its catalogues (seconds); a thread
+        # builds them now instead, while the server already answers.
+        if settings.inventory_warm:
+            threading.Thread(target=service.warm_inventory, name="inventory", daemon=True).start()
         background = None
         if settings.run_worker:
             background = Background(settings, service, webhook_transport=webhook_transport).start()

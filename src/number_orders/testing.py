@@ -67,13 +67,22 @@ class ServeProcess:
     hands its settings to its processes; their host and port are replaced. The process
     writes its output to `log` (by default a temporary file removed by `stop()`), which is
     where a failed start's reason is. `start()` returns once `/readyz` answers 200.
+    Unless `warm_inventory`, the number search starts cold (its first search of a country
+    builds that country's catalogue): a test server need not spend seconds of CPU on
+    countries it never searches.
     """
 
     def __init__(
-        self, settings: Settings, log: Path | None = None, cwd: Path | None = None
+        self,
+        settings: Settings,
+        log: Path | None = None,
+        cwd: Path | None = None,
+        warm_inventory: bool = False,
     ) -> None:
         self.port = free_port()
-        self.settings = settings.with_changes(host=LOOPBACK, port=self.port)
+        self.settings = settings.with_changes(
+            host=LOOPBACK, port=self.port, inventory_warm=warm_inventory
+        )
         self.cwd = cwd
         self.log = log
         self._own_log = log is None

@@ -448,3 +448,16 @@ def test_block_numbers_cover_the_range() -> None:
     listed = block_numbers(found)
     assert len(listed) == found.range and listed[0] == found.phone_number
     assert len(set(listed)) == found.range
+
+
+def test_warming_builds_the_catalogues_of_the_inventorys_countries_only() -> None:
+    inventory = Inventory(countries=("NL",))
+    before = type_catalogue.cache_info()
+    inventory.warm_country("FI")
+    assert type_catalogue.cache_info() == before  # not on offer: nothing to build
+    inventory.warm_country("NL")
+    built = type_catalogue.cache_info()
+    for name in PHONE_NUMBER_TYPES:
+        type_catalogue("NL", name)
+    after = type_catalogue.cache_info()
+    assert (after.hits, after.misses) == (built.hits + len(PHONE_NUMBER_TYPES), built.misses)

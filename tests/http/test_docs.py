@@ -16,17 +16,19 @@ def test_the_document_is_valid_openapi() -> None:
     validate(openapi_document())  # raises on any violation, unresolvable $ref included
 
 
+def operations(prefix: str) -> dict[tuple[str, str], str]:
+    """(path, method) to operationId, for the paths that start with `prefix`."""
+    return {
+        (path, method): op["operationId"]
+        for path, item in openapi_document()["paths"].items()
+        for method, op in item.items()
+        if method != "parameters" and path.startswith(prefix)
+    }
+
+
 def test_it_describes_create_retrieve_and_update() -> None:
     paths = openapi_document()["paths"]
-    operations = {
-        (path, method): op["operationId"]
-        for path, item in paths.items()
-        for method, op in item.items()
-        # Other resources' operations: `tests/http/test_openapi_fragments.py` holds them all.
-        if (method != "parameters" and path.startswith("/number_orders/"))
-        or path == "/number_orders"
-    }
-    assert operations == {
+    assert operations("/number_orders") == {
         ("/number_orders", "get"): "ListNumberOrders",
         ("/number_orders", "post"): "CreateNumberOrder",
         ("/number_orders/{number_order_id}", "get"): "RetrieveNumberOrder",
@@ -61,3 +63,10 @@ def test_the_openapi_document_is_served_and_matches_the_seed(app: InProcess) -> 
         assert served["components"]["schemas"][name]["properties"].keys() >= (
             seed["components"]["schemas"][name]["properties"].keys()
         )
+
+
+def test_it_describes_the_number_search_under_the_specs_operation_ids() -> None:
+    assert operations("/available_phone_number") == {
+        ("/available_phone_numbers", "get"): "ListAvailablePhoneNumbers",
+        ("/available_phone_number_blocks", "get"): "ListAvailablePhoneNumberBlocks",
+    }

@@ -68,16 +68,19 @@ def statements(store: SqlStore) -> Iterator[list[str]]:
 def test_every_holding_counts_except_the_callers_own_reservations(store: SqlStore) -> None:
     hold(store)
     with store.reading() as conn:
-        mine = held_numbers(conn, MINE, ASKED, False)
+        mine = held_numbers(conn, MINE, ASKED, False, now=now_micros())
         assert mine == {MY_NUMBER, THEIR_RESERVATION, THEIR_NUMBER, MY_ORDER}
-        assert held_numbers(conn, MINE, ASKED, True) == set(ASKED) - {FREE, EXPIRED}
-        assert held_numbers(conn, THEIRS, ASKED, False) == {
+        assert held_numbers(conn, MINE, ASKED, True, now=now_micros()) == set(ASKED) - {
+            FREE,
+            EXPIRED,
+        }
+        assert held_numbers(conn, THEIRS, ASKED, False, now=now_micros()) == {
             MY_RESERVATION,
             MY_NUMBER,
             THEIR_NUMBER,
             MY_ORDER,
         }
-        assert held_numbers(conn, MINE, [FREE], True) == set()
+        assert held_numbers(conn, MINE, [FREE], True, now=now_micros()) == set()
 
 
 def test_a_reservation_holds_until_it_expires_by_the_clock(store: SqlStore) -> None:
@@ -95,14 +98,14 @@ def test_one_statement_per_batch_and_none_for_an_empty_one(store: SqlStore) -> N
     hold(store)
     batch = [f"+1312555{i:04d}" for i in range(2500)] + ASKED
     with store.reading() as conn, statements(store) as seen:
-        assert held_numbers(conn, MINE, batch, False) == {
+        assert held_numbers(conn, MINE, batch, False, now=now_micros()) == {
             MY_NUMBER,
             THEIR_RESERVATION,
             THEIR_NUMBER,
             MY_ORDER,
         }
         assert len(seen) == 1
-        assert held_numbers(conn, MINE, [], True) == set()
+        assert held_numbers(conn, MINE, [], True, now=now_micros()) == set()
         assert len(seen) == 1
 
 
@@ -112,16 +115,36 @@ def test_a_search_skips_what_the_store_holds(store: SqlStore) -> None:
     with store.reading() as conn:
         first = [
             f.phone_number
-            for f in inventory.search_numbers(query, partial(held_numbers, conn, MINE))
+            for f in inventory.search_numbers(
+                query, partial(held_numbers, conn, MINE, now=now_micros())
+            )
         ]
     now = now_micros()
     with store.writing() as conn:
         holdings.reserve(conn, THEIRS, "order-5", first[:5], now)
         holdings.reserve_for_reservation(conn, MINE, "reservation-6", first[5:10], now + HOUR, now)
     with store.reading() as conn:
-        held = partial(held_numbers, conn, MINE)
+        held = partial(held_numbers, conn, MINE, now=now_micros())
         shown = [f.phone_number for f in inventory.search_numbers(query, held)]
         hidden = SearchQuery(locality="Chicago", limit=20, exclude_held_numbers=True)
         without_mine = [f.phone_number for f in inventory.search_numbers(hidden, held)]
     assert shown[:15] == first[5:] and not set(shown) & set(first[:5])
     assert without_mine[:10] == first[10:] and not set(without_mine) & set(first[:10])
+
+
+def test_a_search_reads_one_snapshot(store: SqlStore) -> None:
+    """Every batch of a search is judged in the same transaction: a holding committed by
+    another connection in the middle of a search does not change what it sees."""
+    first = ["+13125550142", "+13125550143"]
+    batches: list[set[str]] = []
+
+    def twice(held: Any) -> None:
+        batches.append(held(first, include_own_reservations=False))
+        with store.writing() as conn:
+            holdings.reserve(conn, THEIRS, "order-7", first, now_micros())
+        batches.append(held(first, include_own_reservations=False))
+
+    store.search_available_numbers(MINE, now_micros(), twice)
+    assert batches == [set(), set()]
+    with store.reading() as conn:
+        assert held_numbers(conn, MINE, first, False, now=now_micros()) == set(first)

@@ -45,7 +45,8 @@ class InProcess:
     root_url = ROOT_URL
 
     def __init__(self, settings: Settings, store: SqlStore, **build: Any) -> None:
-        self.app = build_app(settings, store, **build)
+        # A cold inventory, as `ServeProcess` starts it: tests search few countries.
+        self.app = build_app(settings.with_changes(inventory_warm=False), store, **build)
         self._stack = ExitStack()
         self._portal: anyio.from_thread.BlockingPortal | None = None
         self._lifespan: _Lifespan | None = None

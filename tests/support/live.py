@@ -24,7 +24,8 @@ class LiveServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        self.app = build_app(settings, store, **build)
+        # A cold inventory, as `ServeProcess` starts it: tests search few countries.
+        self.app = build_app(settings.with_changes(inventory_warm=False), store, **build)
         config = uvicorn.Config(
             self.app,
             loop="asyncio",

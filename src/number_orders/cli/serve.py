@@ -22,6 +22,9 @@ SERVE_SETTINGS = (
     "body_limit",
     "fulfilment_delay",
     "run_worker",
+    "inventory_seed",
+    "inventory_countries",
+    "inventory_warm",
     *WORKER_SETTINGS,
 )
 

@@ -2,14 +2,18 @@
 `number_orders.py`, `webhooks.py`, `webhook_deliveries.py`, `rate_limits.py`), each one
 transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here,
 and no SQL.
+`number_orders.py`, `webhooks.py`, `rate_limits.py`, `available_numbers.py`), each one
+transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
 """
 
 from __future__ import annotations
 
+from number_orders.domain.available_numbers import Inventory
 from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.service.accounts import Accounts, IssuedKey
+from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.comments import Comments
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.number_reservations import NumberReservations, ReservationPage
@@ -47,6 +51,7 @@ class NumberOrdersService(
     RequirementsCatalogue,
     RequirementGroups,
     Comments,
+    AvailableNumbers,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
@@ -60,8 +65,10 @@ class NumberOrdersService(
         fulfilment_delay: float = 0.0,
         auth_cache_seconds: float = 0.0,
         reservation_seconds: int = 1800,
+        inventory: Inventory | None = None,
     ) -> None:
         self.store = store
+        self.inventory = inventory or Inventory()
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
         # What the rules publish; the types test numbers need resolve in every country.

@@ -1,11 +1,12 @@
 """Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
 for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
 resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `webhook_deliveries.py`,
-`rate_limits.py`)."""
+`rate_limits.py`, `available_numbers.py`, ...)."""
 
 from number_orders.storage.interface import (
     AccountStore,
     ApiKeyRecord,
+    AvailableNumberStore,
     Change,
     CountKey,
     Extension,
@@ -24,6 +25,7 @@ from number_orders.storage.interface import (
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
     "CountKey",
     "Extension",

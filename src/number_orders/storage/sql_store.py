@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
+from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
@@ -39,6 +40,7 @@ class SqlStore(
     SqlRateLimits,
     SqlRequirementGroups,
     SqlComments,
+    SqlAvailableNumbers,
 ):
     """Every resource's part together, over one engine, with the transactions they share."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.available_numbers import AvailableNumberStore
 from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
 from number_orders.storage.interface.number_orders import (
     Change,
@@ -36,6 +37,7 @@ from number_orders.storage.interface.webhooks import WebhookStore
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
     "CommentChange",
     "CommentStore",
@@ -68,6 +70,7 @@ class Store(
     RateLimitStore,
     RequirementGroupStore,
     CommentStore,
+    AvailableNumberStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

@@ -36,6 +36,12 @@ class Settings:
     webhook_poll_interval: float = 0.2
     # Regulatory requirements per country, `RequirementRules.parse` format; "" = defaults.
     requirements: str = ""
+    # -- limits against hostile or unlucky load (see docs/ARCHITECTURE.md) ------------------
+    # Seconds a connection has, from its start or its last response, to send a whole
+    # request head (also how long an idle kept-alive connection stays open).
+    head_timeout: float = 5.0
+    # Open connections per server process; past it a request is a 503. 0: no limit.
+    max_connections: int = 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -62,6 +68,9 @@ class Settings:
             webhook_backoff_cap=get("WEBHOOK_BACKOFF_CAP", 1800.0, float),
             webhook_poll_interval=get("WEBHOOK_POLL_INTERVAL", 0.2, float),
             requirements=requirements,
+            # -- limits against hostile or unlucky load
+            head_timeout=get("HEAD_TIMEOUT", 5.0, float),
+            max_connections=get("MAX_CONNECTIONS", 1024, int),
         )
 
     @property
@@ -90,4 +99,7 @@ class Settings:
             "NUMBER_ORDERS_WEBHOOK_BACKOFF_CAP": str(self.webhook_backoff_cap),
             "NUMBER_ORDERS_WEBHOOK_POLL_INTERVAL": str(self.webhook_poll_interval),
             "NUMBER_ORDERS_REQUIREMENTS": self.requirements,
+            # -- limits against hostile or unlucky load
+            "NUMBER_ORDERS_HEAD_TIMEOUT": str(self.head_timeout),
+            "NUMBER_ORDERS_MAX_CONNECTIONS": str(self.max_connections),
         }

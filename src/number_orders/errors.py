@@ -118,6 +118,18 @@ def header_too_large(limit: int) -> ApiError:
     return ApiError(431, [Problem("10015", "Bad Request", detail)])
 
 
+def request_head_too_large(limit: int) -> ApiError:
+    detail = f"The request line and headers together are larger than the limit of {limit} bytes."
+    return ApiError(431, [Problem("10015", "Bad Request", detail)])
+
+
+def server_busy(retry_after: int = 1) -> ApiError:
+    detail = "The server has as many connections open as it takes; retry shortly."
+    return ApiError(
+        503, [Problem("10007", "Unexpected error", detail)], {"retry-after": str(retry_after)}
+    )
+
+
 def too_many_requests(retry_after: int) -> ApiError:
     detail = f"Too many requests for this API key; retry in {retry_after} seconds."
     return ApiError(

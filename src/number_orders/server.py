@@ -32,12 +32,22 @@ from number_orders.worker.runner import Background
 # How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
 UVICORN_OPTIONS: dict[str, Any] = {
     "loop": "uvloop",
-    "http": "httptools",
+    # httptools with bounds on request heads and connections (`http/front_door.py`); named
+    # by import path, so `--workers N` processes load it too.
+    "http": "number_orders.http.front_door:FrontDoorProtocol",
     "access_log": False,
     "server_header": False,
     "log_level": "warning",
     "timeout_graceful_shutdown": 10,
 }
+
+
+def front_door_options(settings: Settings) -> dict[str, Any]:
+    """The front door's limits, on the uvicorn options its protocol reads them from."""
+    return {
+        "timeout_keep_alive": settings.head_timeout,
+        "limit_concurrency": settings.max_connections or None,
+    }
 
 
 def open_store(database_url: str) -> SqlStore:
@@ -190,4 +200,5 @@ def _run_uvicorn(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
         **UVICORN_OPTIONS,
+        **front_door_options(settings),
     )

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from number_orders import errors
 from number_orders.domain.fields import json_type
 
-
 # The deepest body any operation takes has three levels (`{"phone_numbers": [{...}]}`).
 MAX_DEPTH = 32
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -63,7 +64,7 @@ def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:
 
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private_file(Path(url.database))
     engine = create_engine(url, pool_size=16, max_overflow=16, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -89,6 +90,18 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Make the folders and file of a SQLite store that do not exist yet, readable by this
+    user only: the store holds key hashes and the webhook signing key. SQLite creates its
+    -wal and -shm files with the mode of the database file. What exists is left alone."""
+    missing = [f for f in (path.parent, *path.parent.parents) if not f.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            folder.mkdir(mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -141,7 +154,7 @@ def _upgrade_postgresql(engine: Engine) -> None:
 def _upgrade_sqlite(engine: Engine) -> None:
     database = engine.url.database or ":memory:"
     lock_path = f"{database}.migrate-lock" if database != ":memory:" else os.devnull
-    with open(lock_path, "a") as lock:
+    with open(os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with engine.connect() as connection:
             _run_upgrade(engine, connection)

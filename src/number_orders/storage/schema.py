@@ -201,7 +201,7 @@ Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
 # The server's own signing keys. They belong to no customer account, so they are filed
 # under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
 # other, and every query names that constant explicitly. At most one key is active (not
-# retired); retired keys are kept so earlier deliveries stay verifiable.
+# retired); retired keys are kept, public half only, so earlier deliveries stay verifiable.
 SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
 
 webhook_signing_keys = Table(
@@ -210,7 +210,8 @@ webhook_signing_keys = Table(
     Column("account_id", ID, nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("public_key", String(64), nullable=False),
-    Column("private_key", String(64), nullable=False),
+    # The active key's seed; NULL once retired, when only the public half is still needed.
+    Column("private_key", String(64)),
     Column("created_at", BigInteger, nullable=False),
     Column("retired_at", BigInteger),
     PrimaryKeyConstraint("account_id", "key_id"),

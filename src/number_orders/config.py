@@ -42,6 +42,13 @@ class Settings:
     head_timeout: float = 5.0
     # Open connections per server process; past it a request is a 503. 0: no limit.
     max_connections: int = 1024
+    # Retention, applied by the background worker every `prune_interval` seconds (0: never;
+    # `prune` does it on demand) in transactions of at most `prune_batch` rows: delivered
+    # and dead webhook events (with their attempts) older than `event_retention_days`
+    # (0: kept forever), tally rows counting zero, and expired idempotency keys.
+    event_retention_days: float = 30.0
+    prune_interval: float = 600.0
+    prune_batch: int = 500
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -71,6 +78,9 @@ class Settings:
             # -- limits against hostile or unlucky load
             head_timeout=get("HEAD_TIMEOUT", 5.0, float),
             max_connections=get("MAX_CONNECTIONS", 1024, int),
+            event_retention_days=get("EVENT_RETENTION_DAYS", 30.0, float),
+            prune_interval=get("PRUNE_INTERVAL", 600.0, float),
+            prune_batch=get("PRUNE_BATCH", 500, int),
         )
 
     @property
@@ -102,4 +112,7 @@ class Settings:
             # -- limits against hostile or unlucky load
             "NUMBER_ORDERS_HEAD_TIMEOUT": str(self.head_timeout),
             "NUMBER_ORDERS_MAX_CONNECTIONS": str(self.max_connections),
+            "NUMBER_ORDERS_EVENT_RETENTION_DAYS": str(self.event_retention_days),
+            "NUMBER_ORDERS_PRUNE_INTERVAL": str(self.prune_interval),
+            "NUMBER_ORDERS_PRUNE_BATCH": str(self.prune_batch),
         }

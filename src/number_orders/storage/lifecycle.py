@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
+from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
 from number_orders.storage import holdings, outbox, queries
 from number_orders.storage.interface import FulfilledOrder, Settle, StoredOrder
@@ -57,22 +57,21 @@ def use_idempotency_key(
     on the key's row before doing any other work.
     """
     c = idempotency_keys.c
-    row = conn.execute(
-        select(c.fingerprint, c.order_id).where(
-            c.account_id == account_id, c.idempotency_key == key.key
+    this_key = (c.account_id == account_id, c.idempotency_key == key.key)
+    row = conn.execute(select(c.fingerprint, c.order_id, c.created_at).where(*this_key)).first()
+    now = stored.detail.order.created_at
+    values = {"fingerprint": key.fingerprint, "order_id": stored.detail.order.id, "created_at": now}
+    if row is None:
+        conn.execute(
+            insert(idempotency_keys).values(
+                account_id=account_id, idempotency_key=key.key, **values
+            )
         )
-    ).first()
-    if row is not None:
+    elif row.created_at < now - RETENTION_MICROS:
+        # Past its retention a key names nothing, whether or not it has been swept yet.
+        conn.execute(update(idempotency_keys).where(*this_key).values(**values))
+    else:
         return PriorRequest(row.fingerprint, row.order_id)
-    conn.execute(
-        insert(idempotency_keys).values(
-            account_id=account_id,
-            idempotency_key=key.key,
-            fingerprint=key.fingerprint,
-            order_id=stored.detail.order.id,
-            created_at=stored.detail.order.created_at,
-        )
-    )
     return None
 
 

@@ -154,6 +154,16 @@ order_period_counts = Table(
     ),
 )
 
+# Tally rows that count zero (their orders moved to other keys) are found along these
+# small partial indexes and deleted by retention (`storage/retention.py`).
+for _tally in (order_counts, order_reference_counts, order_period_counts):
+    Index(
+        f"ix_{_tally.name}_empty",
+        _tally.c.account_id,
+        sqlite_where=_tally.c.n == 0,
+        postgresql_where=_tally.c.n == 0,
+    )
+
 # Requests admitted per API key and fixed one-minute window, shared by every server
 # process. Processes lease blocks of tokens from `used` (one upsert per block), so the
 # row is written once per block, not once per request; see `RateLimiter`.

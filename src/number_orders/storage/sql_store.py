@@ -28,7 +28,7 @@ from number_orders.domain.webhooks import (
     WebhookEvent,
 )
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import bulk, lifecycle, outbox, queries, signing_keys
+from number_orders.storage import bulk, lifecycle, outbox, queries, retention, signing_keys
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import (
     ApiKeyRecord,
@@ -41,7 +41,6 @@ from number_orders.storage.pages import PageReader
 from number_orders.storage.schema import (
     accounts,
     api_keys,
-    idempotency_keys,
     number_orders,
     rate_limit_counters,
 )
@@ -331,10 +330,25 @@ class SqlStore:
             result: int | None = value.scalar_one()
         return result
 
-    def expire_idempotency_keys(self, before: int) -> int:
-        statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+    # -- retention: one bounded batch per call, each in a short transaction ---------------
+
+    def expire_idempotency_keys(self, before: int, limit: int = 500) -> int:
+        """Up to `limit` idempotency keys first used before `before`; how many went."""
         with self.writing() as conn:
-            return int(conn.execute(statement).rowcount)
+            return retention.expire_idempotency_keys(conn, before, limit)
+
+    def prune_webhook_events(self, before: int, limit: int) -> tuple[int, int]:
+        """Up to `limit` events delivered or dead before `before`, with their attempts."""
+        with self.writing() as conn:
+            return retention.prune_webhook_events(conn, before, limit)
+
+    def prune_empty_tallies(self, limit: int) -> dict[str, int]:
+        """Up to `limit` zero rows of each tally table, one transaction per table."""
+        pruned = {}
+        for table in retention.TALLIES:
+            with self.writing() as conn:
+                pruned[table.name] = retention.prune_empty_tallies(conn, table, limit)
+        return pruned
 
     # -- webhooks ----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage import FulfilledOrder, Store
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from number_orders.worker.retention import Pruner
 
 log = logging.getLogger("number_orders.worker")
 
@@ -71,8 +72,8 @@ class DeliveryThread:
 
 
 class Background:
-    """Fulfilment and webhook delivery together. Orders settled here wake the delivery
-    loop, so their events go out at once rather than at its next poll."""
+    """Fulfilment, webhook delivery and retention together. Orders settled here wake the
+    delivery loop, so their events go out at once rather than at its next poll."""
 
     def __init__(
         self,
@@ -89,13 +90,16 @@ class Background:
                 for _ in range(fulfilment_threads)
             ]
         )
+        self.pruner = Pruner(store, settings)
 
     def start(self) -> Background:
         self.delivery.start()
         self.fulfilment.start()
+        self.pruner.start()
         return self
 
     def stop(self) -> None:
+        self.pruner.stop()
         self.fulfilment.stop()
         self.delivery.stop()
 

@@ -36,15 +36,39 @@ def default_url() -> str:
 def make_engine(url: str, pool_size: int = 8) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    return create_engine(
-        parsed,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=2,
-        pool_recycle=3600,
-        connect_args={"connect_timeout": 2, "application_name": "number-orders"},
-    )
+        engine = _sqlite_engine(parsed)
+    else:
+        engine = create_engine(
+            parsed,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=2,
+            pool_recycle=3600,
+            connect_args={"connect_timeout": 2, "application_name": "number-orders"},
+        )
+    event.listen(engine, "handle_error", _drop_read_only_connections)
+    return engine
+
+
+# PostgreSQL: read_only_sql_transaction (a standby, `default_transaction_read_only`).
+_READ_ONLY_STATE = "25006"
+
+
+def _drop_read_only_connections(context: Any) -> None:
+    """A connection that found the store read-only is not used again: it was opened
+    read-only (a SQLite file without write permission, a PostgreSQL session of a read-only
+    database or a standby), and stays so after the store becomes writable again. Marking
+    the error a disconnect makes SQLAlchemy replace that connection (not the whole pool);
+    the store then reports the store unavailable (`SqlStore._translated`)."""
+    if is_read_only_error(context.original_exception):
+        context.is_disconnect = True
+        context.invalidate_pool_on_disconnect = False
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    if getattr(error, "sqlstate", None) == _READ_ONLY_STATE:
+        return True
+    return type(error).__module__ == "sqlite3" and "readonly database" in str(error)
 
 
 def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:

@@ -427,9 +427,17 @@ class SqlStore:
 
 
 # SQLSTATEs that mean "the server cannot serve you right now": connection exceptions,
-# shutdown and start-up, too many connections. Anything else is a bug, not an outage.
-_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-_SQLITE_BUSY = ("database is locked", "database is busy", "disk i/o error", "unable to open")
+# shutdown and start-up, insufficient resources (a full disk, out of memory, too many
+# connections), a read-only database. Anything else is a bug, not an outage.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53", "25006")
+_SQLITE_BUSY = (
+    "database is locked",
+    "database is busy",
+    "disk i/o error",
+    "unable to open",
+    "database or disk is full",
+    "readonly database",
+)
 
 
 def _is_unavailable(error: DBAPIError) -> bool:

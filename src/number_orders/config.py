@@ -49,6 +49,8 @@ class Settings:
     event_retention_days: float = 30.0
     prune_interval: float = 600.0
     prune_batch: int = 500
+    # Webhook attempts one account may have in flight over every delivery loop (0: no limit).
+    webhook_account_concurrency: int = 4
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -81,6 +83,7 @@ class Settings:
             event_retention_days=get("EVENT_RETENTION_DAYS", 30.0, float),
             prune_interval=get("PRUNE_INTERVAL", 600.0, float),
             prune_batch=get("PRUNE_BATCH", 500, int),
+            webhook_account_concurrency=get("WEBHOOK_ACCOUNT_CONCURRENCY", 4, int),
         )
 
     @property
@@ -115,4 +118,5 @@ class Settings:
             "NUMBER_ORDERS_EVENT_RETENTION_DAYS": str(self.event_retention_days),
             "NUMBER_ORDERS_PRUNE_INTERVAL": str(self.prune_interval),
             "NUMBER_ORDERS_PRUNE_BATCH": str(self.prune_batch),
+            "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY": str(self.webhook_account_concurrency),
         }

@@ -3,10 +3,19 @@
 from number_orders.storage.interface import (
     ApiKeyRecord,
     Change,
+    FailingOrder,
     FulfilledOrder,
     Settle,
     Store,
     StoredOrder,
 )
 
-__all__ = ["ApiKeyRecord", "Change", "FulfilledOrder", "Settle", "Store", "StoredOrder"]
+__all__ = [
+    "ApiKeyRecord",
+    "Change",
+    "FailingOrder",
+    "FulfilledOrder",
+    "Settle",
+    "Store",
+    "StoredOrder",
+]

@@ -47,6 +47,18 @@ class FulfilledOrder:
     settled: bool  # True when this step took it from pending to success or failure
 
 
+@dataclass(frozen=True, slots=True)
+class FailingOrder:
+    """A queued order whose settling failed: how often in a row, why, and when it is
+    tried again."""
+
+    account_id: str
+    order_id: str
+    failures: int
+    error: str
+    retry_at: int
+
+
 # Runs inside the store's transaction with the order row locked: the new state, or None
 # when nothing changes. It may raise (an ApiError) to leave the order as it was.
 Change = Callable[[StoredOrder], StoredOrder | None]
@@ -104,7 +116,7 @@ class Store(Protocol):
     def list_signing_keys(self) -> list[SigningKey]: ...
 
     def claim_webhook_events(
-        self, now: int, limit: int, lease_micros: int, token: str
+        self, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
     ) -> list[ClaimedEvent]: ...
 
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int: ...
@@ -144,6 +156,8 @@ class Store(Protocol):
         ...
 
     def next_fulfilment_at(self) -> int | None: ...
+
+    def failing_orders(self, limit: int) -> list[FailingOrder]: ...
 
     # Retention: each call deletes one bounded batch in a short transaction.
     def expire_idempotency_keys(self, before: int, limit: int = 500) -> int: ...

@@ -67,6 +67,10 @@ number_orders = Table(
     # to do (settled, or waiting for requirements). The order row is its own job, so a
     # worker's claim and an update lock the same row and cannot deadlock.
     Column("fulfil_at", BigInteger),
+    # Set while settling the order fails: how many times in a row, and the last error. A
+    # failing order is moved back on the queue (`fulfil_at`) instead of blocking it.
+    Column("fulfil_failures", Integer),
+    Column("fulfil_error", Text),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -265,6 +269,15 @@ Index(
     webhook_events.c.account_id,
     webhook_events.c.created_at,
     webhook_events.c.id,
+)
+# Events with a lease (in flight, or left by a loop that died): how many attempts each
+# account has in flight, for the per-account limit of the claim.
+Index(
+    "ix_webhook_events_leased",
+    webhook_events.c.locked_until,
+    webhook_events.c.account_id,
+    sqlite_where=webhook_events.c.locked_until.is_not(None),
+    postgresql_where=webhook_events.c.locked_until.is_not(None),
 )
 # `events redeliver ID` names an event by its id alone.
 Index("ix_webhook_events_id", webhook_events.c.id)

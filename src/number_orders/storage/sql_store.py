@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections import Counter
@@ -33,6 +34,7 @@ from number_orders.storage.database import is_sqlite
 from number_orders.storage.interface import (
     ApiKeyRecord,
     Change,
+    FailingOrder,
     FulfilledOrder,
     Settle,
     StoredOrder,
@@ -46,6 +48,8 @@ from number_orders.storage.schema import (
 )
 
 _INSERT_BATCH = 5_000
+
+log = logging.getLogger("number_orders.worker")
 
 
 class SqlStore:
@@ -321,7 +325,34 @@ class SqlStore:
                     queries.add_counts(conn, account_id, moves)
                 return fulfilled
 
+        # An order that cannot be settled is moved out of the way and the batch runs
+        # again without it: at most once per order of the batch.
+        for _ in range(limit):
+            try:
+                return lifecycle.retrying(attempt)
+            except lifecycle.OrderFailed as failed:
+                self._defer(failed, now)
         return lifecycle.retrying(attempt)
+
+    def _defer(self, failed: lifecycle.OrderFailed, now: int) -> None:
+        with self.writing() as conn:
+            deferred = lifecycle.defer(conn, failed, now)
+        if deferred is not None:
+            failures, due = deferred
+            log.error(
+                "fulfilment of order %s (account %s) failed %d time(s) in a row: %s; "
+                "next try in %.0f s",
+                failed.order_id,
+                failed.account_id,
+                failures,
+                failed,
+                (due - now) / 1_000_000,
+            )
+
+    def failing_orders(self, limit: int) -> list[FailingOrder]:
+        """Queued orders whose settling failed, soonest retry first, over every account."""
+        with self.reading() as conn:
+            return lifecycle.failing(conn, limit)
 
     def next_fulfilment_at(self) -> int | None:
         c = number_orders.c
@@ -390,13 +421,13 @@ class SqlStore:
             return signing_keys.list_keys(conn)
 
     def claim_webhook_events(
-        self, now: int, limit: int, lease_micros: int, token: str
+        self, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
     ) -> list[ClaimedEvent]:
         with self.reading() as conn:
             if not outbox.any_due(conn, now):
                 return []
         with self.writing() as conn:
-            return outbox.claim(conn, now, limit, lease_micros, token)
+            return outbox.claim(conn, now, limit, lease_micros, token, per_account)
 
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         """Record attempts in one transaction; how many still held their lease."""

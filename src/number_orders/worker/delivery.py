@@ -43,6 +43,8 @@ _ERROR_WAIT = 1.0  # seconds before recording is tried again while the store is 
 @dataclass(frozen=True, slots=True)
 class LoopOptions:
     concurrency: int = 16
+    # Attempts one account may have in flight, over every loop together; 0: no limit.
+    per_account: int = 4
     poll_interval: float = 0.2
     drain_timeout: float = 5.0
 
@@ -144,7 +146,11 @@ class WebhookDelivery:
 
     def _claim(self, limit: int) -> list[ClaimedEvent]:
         return self.store.claim_webhook_events(
-            self.clock(), limit, self.policy.lease_micros, new_lease_token()
+            self.clock(),
+            limit,
+            self.policy.lease_micros,
+            new_lease_token(),
+            self.options.per_account,
         )
 
     def _signing_key(self) -> SigningKey:

@@ -33,7 +33,10 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 def webhook_delivery(
     settings: Settings, store: Store, transport: httpx.AsyncBaseTransport | None = None
 ) -> WebhookDelivery:
-    options = LoopOptions(poll_interval=settings.webhook_poll_interval)
+    options = LoopOptions(
+        per_account=settings.webhook_account_concurrency,
+        poll_interval=settings.webhook_poll_interval,
+    )
     return WebhookDelivery(store, delivery_policy(settings), options, transport=transport)
 
 

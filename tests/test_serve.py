@@ -4,6 +4,8 @@ key, `--body-limit` applies, and SIGTERM lets in-flight requests finish before a
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import signal
 import socket
@@ -20,11 +22,13 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
-from number_orders.server import open_store
+from number_orders.config import Settings
+from number_orders.server import connections_per_process, log_connection_budget, open_store
 from tests.conftest import new_key
 from tests.http.test_operations import parse_metrics, wait_for_a_fresh_window
+from tests.pg_server import PostgresServer
 
 CLI = [sys.executable, "-m", "number_orders"]
 
@@ -61,10 +65,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, workdir: Path, *args: str) -> Iterator[Served]:
+def serve(
+    database_url: str, workdir: Path, *args: str, env: dict[str, str] | None = None
+) -> Iterator[Served]:
     port = free_port()
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
     env["NUMBER_ORDERS_DEMO"] = "0"
+    env.update(extra)
     log = workdir / f"serve-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -206,3 +214,93 @@ def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
         assert [a.status_code for a in answers] == [200]
         assert served.process.wait(30) == 0
     assert "Traceback" not in served.log.read_text()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_secrets_reach_every_server_process_but_not_its_environment(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The database password and the metrics token are not in the environment of the
+    processes `serve --workers 2` starts (which their own children would inherit), yet
+    every process connects and checks the token."""
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    password = "pw-" + "7f3a9c1e5b" * 2
+    if database_url.startswith("postgresql"):  # the test server trusts any password
+        database_url = make_url(database_url).set(password=password).render_as_string(False)
+    token = "metrics-" + "c0ffee" * 5
+    env = {"NUMBER_ORDERS_METRICS_TOKEN": token}
+    with serve(database_url, tmp_path, "--workers", "2", env=env) as served:
+        workers = children(served.process.pid)
+        assert len(workers) >= 2
+        for pid in workers:
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+            assert token.encode() not in environment
+            assert password.encode() not in environment
+            assert b"NUMBER_ORDERS_DATABASE_URL=" in environment
+        with ThreadPoolExecutor(8) as pool:  # new connections, spread over both processes
+            answers = list(pool.map(lambda _: served.get("/v2/number_orders", key), range(40)))
+            metrics = list(pool.map(lambda _: served.get("/metrics"), range(20)))
+            opened = list(
+                pool.map(
+                    lambda _: served.get("/metrics", headers={"Authorization": f"Bearer {token}"}),
+                    range(20),
+                )
+            )
+        assert {a.status_code for a in answers} == {200}
+        assert len({line["pid"] for line in served.log_lines() if line["status"] == 200}) == 2
+        assert {m.status_code for m in metrics} == {401}
+        assert {m.status_code for m in opened} == {200}
+        log = served.log.read_text()
+        assert password not in log
+        if database_url.startswith("postgresql"):
+            # Pools are sized from the settings, and the total is logged at start.
+            assert "up to 32 connections per server process, 64 for 2 process(es)" in log
+        assert served.stop() == 0
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.levelno, record.getMessage()))
+
+
+def test_a_connection_budget_past_postgresqls_limit_is_warned_about(
+    postgres: PostgresServer,
+) -> None:
+    url = postgres.create_database("budget")
+    logger, collected = logging.getLogger("number_orders.server"), Collected()
+    level = logger.level
+    logger.addHandler(collected)
+    logger.setLevel(logging.INFO)
+    try:
+        log_connection_budget(Settings(database_url=url, workers=4, database_connections=400))
+        log_connection_budget(Settings(database_url=url, workers=4))
+    finally:
+        logger.removeHandler(collected)
+        logger.setLevel(level)
+    lines = collected.lines
+    assert [level for level, _ in lines] == [logging.INFO, logging.WARNING, logging.INFO]
+    assert "up to 100 connections per server process, 400 for 4" in lines[0][1]
+    assert "allows 200 connections" in lines[1][1]
+    assert "up to 16 connections per server process, 64 for 4" in lines[2][1]
+    # Each process's two pools split its share: 4 steady plus 4 in bursts, each.
+    store = open_store(url, connections_per_process(Settings(database_url=url, workers=4)))
+    try:
+        pools = [store.engine.pool, store.pages.engine.pool]
+        assert [(p.size(), p._max_overflow) for p in pools] == [(4, 4), (4, 4)]  # type: ignore[attr-defined]
+    finally:
+        store.close()

@@ -51,6 +51,14 @@ class Settings:
     prune_batch: int = 500
     # Webhook attempts one account may have in flight over every delivery loop (0: no limit).
     webhook_account_concurrency: int = 4
+    # When set, `/metrics` answers only `Authorization: Bearer <this token>`.
+    metrics_token: str = ""
+    # Failed authentications one client address may make per minute and process before it
+    # is answered 429 (a valid key always passes). 0: no limit.
+    auth_failure_limit: int = 1000
+    # PostgreSQL connections all processes of one `serve` may open together; each process
+    # takes an equal share, split between its two pools.
+    database_connections: int = 64
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -84,6 +92,9 @@ class Settings:
             prune_interval=get("PRUNE_INTERVAL", 600.0, float),
             prune_batch=get("PRUNE_BATCH", 500, int),
             webhook_account_concurrency=get("WEBHOOK_ACCOUNT_CONCURRENCY", 4, int),
+            metrics_token=get("METRICS_TOKEN", ""),
+            auth_failure_limit=get("AUTH_FAILURE_LIMIT", 1000, int),
+            database_connections=get("DATABASE_CONNECTIONS", 64, int),
         )
 
     @property
@@ -119,4 +130,7 @@ class Settings:
             "NUMBER_ORDERS_PRUNE_INTERVAL": str(self.prune_interval),
             "NUMBER_ORDERS_PRUNE_BATCH": str(self.prune_batch),
             "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY": str(self.webhook_account_concurrency),
+            "NUMBER_ORDERS_METRICS_TOKEN": self.metrics_token,
+            "NUMBER_ORDERS_AUTH_FAILURE_LIMIT": str(self.auth_failure_limit),
+            "NUMBER_ORDERS_DATABASE_CONNECTIONS": str(self.database_connections),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import update
 
 from number_orders.domain.representation import detail_json
 from number_orders.domain.signing import new_signing_key
@@ -18,6 +19,7 @@ from number_orders.domain.webhooks import (
     NextStep,
 )
 from number_orders.storage import outbox
+from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
 from tests.outbox_helpers import URL, account_with_url, orders, settle
 
@@ -140,3 +142,19 @@ def test_no_account_has_more_attempts_in_flight_than_its_share(store: SqlStore) 
     # Leases that ran out (a loop that died) no longer count.
     later = store.claim_webhook_events(now + LEASE, 16, LEASE, "t4", per_account=4)
     assert sorted(e.account_id == busy for e in later) == [False] * 2 + [True] * 4
+
+
+def test_an_event_whose_payload_cannot_be_read_is_set_aside_and_the_rest_are_claimed(
+    store: SqlStore,
+) -> None:
+    account_id = account_with_url(store)
+    broken, *good = [settle(store, account_id, d) for d in orders(store, account_id, 3)]
+    with store.writing() as conn:
+        conn.execute(
+            update(webhook_events).where(webhook_events.c.id == broken).values(payload="{oops")
+        )
+    claimed = store.claim_webhook_events(now_micros(), 10, LEASE, "t")
+    assert sorted(e.id for e in claimed) == sorted(good)
+    dead = store.find_webhook_event(broken)
+    assert dead is not None and dead.status == DEAD
+    assert "payload cannot be read" in (dead.last_error or "")

@@ -21,7 +21,7 @@ from number_orders.http import docs, handlers, operations
 from number_orders.http.guard import RequestGuard
 from number_orders.http.metrics import Metrics
 from number_orders.http.responses import error_response
-from number_orders.rate_limiting import RateLimiter
+from number_orders.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.service import NumberOrdersService
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -62,6 +62,12 @@ def create_app(
         body_limit=settings.body_limit,
         limiter=limiter,
         metrics=app.state.metrics,
+        failures=(
+            FailedAuthentications(settings.auth_failure_limit)
+            if settings.auth_failure_limit > 0
+            else None
+        ),
+        metrics_token=settings.metrics_token,
     )
 
 

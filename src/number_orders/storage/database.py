@@ -14,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 DEFAULT_SQLITE_PATH = Path("var/number-orders.sqlite3")
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -71,19 +73,35 @@ def is_read_only_error(error: BaseException) -> bool:
     return type(error).__module__ == "sqlite3" and "readonly database" in str(error)
 
 
-def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:
+def make_autocommit_engine(engine: Engine, pool_size: int | None = None) -> Engine:
     """A second pool on the same PostgreSQL database whose connections autocommit, for
-    reads that manage their own snapshot (`storage.pages`)."""
+    reads that manage their own snapshot (`storage.pages`); as large as `engine`'s unless
+    told otherwise."""
+    size: int = pool_size or getattr(engine.pool, "size", lambda: 8)()
     return create_engine(
         engine.url,
         isolation_level="AUTOCOMMIT",
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=size,
+        max_overflow=size,
         pool_timeout=2,
         pool_recycle=3600,
         pool_reset_on_return=None,
         connect_args={"connect_timeout": 2, "application_name": "number-orders"},
     )
+
+
+def server_max_connections(url: str) -> int | None:
+    """PostgreSQL's `max_connections`, or None when the server cannot say right now."""
+    engine = create_engine(
+        normalise_url(url), poolclass=NullPool, connect_args={"connect_timeout": 2}
+    )
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+    except DBAPIError:
+        return None
+    finally:
+        engine.dispose()
 
 
 def _sqlite_engine(url: URL) -> Engine:

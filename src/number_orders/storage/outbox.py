@@ -126,23 +126,32 @@ def claim(
     rows = conn.execute(statement).all()
     if per_account > 0:
         rows = _within_allowance(conn, rows, now, per_account)
-    unroutable = [r for r in rows if not r.webhook_url]
-    routable = [r for r in rows if r.webhook_url]
-    if unroutable:
-        # Nowhere to send them: kept as dead, so `events redeliver` can retry them once
-        # the account has a URL.
+    claimed, unsendable = [], []
+    for row in rows:
+        if not row.webhook_url:
+            # Nowhere to send it: kept as dead, so `events redeliver` can retry it once
+            # the account has a URL.
+            unsendable.append((row, NO_WEBHOOK_URL))
+            continue
+        try:
+            claimed.append(_claimed(row, token))
+        except ValueError as error:
+            # A payload that cannot be read would fail every claim that takes it: it is
+            # set aside as dead, with the reason, and the others go on.
+            unsendable.append((row, f"the stored payload cannot be read: {error}"[:500]))
+    for row, reason in unsendable:
         conn.execute(
-            update(webhook_events).where(_BY_KEY).values(status=DEAD, last_error=NO_WEBHOOK_URL),
-            [{"b_account_id": r.account_id, "b_id": r.id} for r in unroutable],
+            update(webhook_events).where(_BY_KEY).values(status=DEAD, last_error=reason),
+            {"b_account_id": row.account_id, "b_id": row.id},
         )
-    if routable:
+    if claimed:
         conn.execute(
             update(webhook_events)
             .where(_BY_KEY)
             .values(attempts=e.attempts + 1, locked_until=now + lease_micros, lease_token=token),
-            [{"b_account_id": r.account_id, "b_id": r.id} for r in routable],
+            [{"b_account_id": c.account_id, "b_id": c.id} for c in claimed],
         )
-    return [_claimed(r, token) for r in routable]
+    return claimed
 
 
 def _in_flight(now: int) -> ColumnElement[bool]:

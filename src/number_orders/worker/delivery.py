@@ -30,6 +30,7 @@ from number_orders.domain.webhooks import (
     envelope,
     next_step,
 )
+from number_orders.errors import StoreUnavailable
 from number_orders.storage import Store
 from number_orders.storage.outbox import new_lease_token
 
@@ -127,12 +128,18 @@ class WebhookDelivery:
         try:
             events = await asyncio.to_thread(self._claim, free)
             key = await asyncio.to_thread(self._signing_key) if events else None
-        except Exception as error:
-            # The store is down or failing. Nothing is lost: at worst events claimed just
-            # now wait for their lease to run out.
+        except StoreUnavailable as error:
+            # The store is down. Nothing is lost: at worst events claimed just now wait
+            # for their lease to run out. Said once, and once more when it is back.
             if not self._failing:
                 log.warning("webhook delivery: store unavailable (%s); retrying", error)
             self._failing = True
+            return 0
+        except Exception:
+            # Not an outage: a bug or a broken row. Logged in full every time it happens,
+            # and tried again a little later; the loop never stops on it.
+            log.exception("webhook delivery: claiming events failed; retrying")
+            await asyncio.sleep(_ERROR_WAIT)
             return 0
         if self._failing:
             log.warning("webhook delivery: store available again")

@@ -189,6 +189,10 @@ def configure_logging() -> None:
     # Lines are the message alone: a record need not look up its thread and process names,
     # which costs more than the rest of the record.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # uvicorn's logging setup closes every handler there is (`dictConfig`): one closed so
+    # after `serve` logged its start is replaced.
+    for closed in [h for h in root.handlers if isinstance(h, BatchedHandler) and h.closing]:
+        root.removeHandler(closed)
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))

@@ -112,6 +112,7 @@ def test_page_one_stays_quick_while_another_account_floods_large_creates(
         started = time.perf_counter()
         busy = page_one_latencies(reader, READS)
         ended = time.perf_counter()
+        flooding_throughout = all(thread.is_alive() for thread in flooders)
         stop.set()
         for thread in flooders:
             thread.join()
@@ -120,5 +121,5 @@ def test_page_one_stays_quick_while_another_account_floods_large_creates(
         f"idle p95 {p95(idle) * 1000:.1f} ms, flooded p95 {p95(busy) * 1000:.1f} ms, "
         f"{during} creates of 1,000 numbers meanwhile"
     )
-    assert during >= FLOODERS, "the flood did not overlap the reads"
+    assert flooding_throughout and during >= 1, "the flood did not cover the reads"
     assert p95(busy) < max(10 * p95(idle), 0.25)

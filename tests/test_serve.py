@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,11 @@ def free_port() -> int:
 
 @contextmanager
 def serve(
-    database_url: str, workdir: Path, *args: str, env: dict[str, str] | None = None
+    database_url: str,
+    workdir: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> Iterator[Served]:
     port = free_port()
     extra = env or {}
@@ -81,6 +86,7 @@ def serve(
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
+            preexec_fn=preexec,
         )
     served = Served(process, port, log)
     try:
@@ -304,3 +310,18 @@ def test_a_connection_budget_past_postgresqls_limit_is_warned_about(
         assert [(p.size(), p._max_overflow) for p in pools] == [(4, 4), (4, 4)]  # type: ignore[attr-defined]
     finally:
         store.close()
+
+
+def test_serve_raises_its_open_file_limit_to_fit_its_connections(
+    database_url: str, tmp_path: Path
+) -> None:
+    def low_limit() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (512, hard))
+
+    with serve(database_url, tmp_path, "--workers", "2", preexec=low_limit) as served:
+        for pid in [served.process.pid, *children(served.process.pid)]:
+            limits = Path(f"/proc/{pid}/limits").read_text()
+            line = next(x for x in limits.splitlines() if x.startswith("Max open files"))
+            assert int(line.split()[3]) >= 1024 + 256, line
+        assert served.stop() == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import resource
 import shutil
 import signal
 import sys
@@ -157,6 +158,30 @@ def shown_url(database_url: str) -> str:
     return normalise_url(database_url).render_as_string(hide_password=True)
 
 
+# Open files a server process needs besides its client connections: the store's
+# connections or files, the listening socket, logs, libraries.
+_OWN_FILES = 256
+
+
+def allow_open_files(max_connections: int) -> None:
+    """Raise this process's open-file limit (which the server processes inherit) so that
+    `max_connections` clients fit: a common default of 1,024 would run out first, and a
+    process out of descriptors fails to accept instead of refusing cleanly."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = max_connections + _OWN_FILES
+    if max_connections <= 0 or soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    raised = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+    if raised < needed:
+        log.warning(
+            "open files are limited to %d per process: fewer than the %d connections allowed "
+            "(NUMBER_ORDERS_MAX_CONNECTIONS) and the process's own",
+            raised,
+            needed,
+        )
+
+
 def log_connection_budget(settings: Settings) -> None:
     """How many PostgreSQL connections this `serve` may open, against the server's limit."""
     if normalise_url(settings.database_url).get_backend_name() != "postgresql":
@@ -256,6 +281,7 @@ class BatchedHandler(logging.Handler):
 def serve(settings: Settings) -> None:
     configure_logging()
     log_connection_budget(settings)
+    allow_open_files(settings.max_connections)
     run_dir = tempfile.mkdtemp(prefix="number-orders-")  # 0700: this user's only
     os.environ.update(process_environment(settings, Path(run_dir)))
     metrics_dir = None

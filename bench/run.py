@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.pg_server import PostgresServer, _free_port
-
 from bench import report
+from number_orders.testing import PostgresServer, free_port
 
 RESULTS = Path(__file__).parent / "results"
 CLI = [sys.executable, "-m", "number_orders"]
@@ -168,7 +167,7 @@ def prepare(url: str) -> None:
 
 
 def measure(run: Run, url: str, key: str) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NUMBER_ORDERS_RUN_WORKER": "0", "NUMBER_ORDERS_DEMO": "0"}
     server = subprocess.Popen(
         [*CLI, "serve", "--port", str(port), "--rate-limit", "0", "--database-url", url],
@@ -264,7 +263,7 @@ def ceiling(body: bytes, seconds: int = WRK_SECONDS) -> float:
     with tempfile.NamedTemporaryFile(suffix=".json") as page:
         page.write(body)
         page.flush()
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "bench.ceiling", page.name, str(port)],
             stdout=subprocess.DEVNULL,

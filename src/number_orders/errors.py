@@ -111,6 +111,14 @@ def idempotency_key_reused(header: str) -> ApiError:
     return ApiError(422, [Problem("10015", "Bad Request", detail, parameter=header)])
 
 
+def conflict(detail: str, retry_after: int = 1) -> ApiError:
+    """The resource is busy right now; the same request may succeed after `retry_after`
+    seconds (the official clients retry a 409 by themselves, honouring it)."""
+    return ApiError(
+        409, [Problem("10015", "Bad Request", detail)], {"retry-after": str(retry_after)}
+    )
+
+
 def payload_too_large(limit: int) -> ApiError:
     detail = f"The request body is larger than the limit of {limit} bytes."
     return ApiError(413, [Problem("10015", "Bad Request", detail)])
@@ -171,7 +179,3 @@ def store_unavailable(retry_after: int = 1) -> ApiError:
 
 class StoreUnavailable(Exception):
     """The store cannot be reached right now; the request may be retried."""
-
-
-class Conflict(Exception):
-    """A write lost a race it can retry (a unique key or a serialisation failure)."""

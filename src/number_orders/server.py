@@ -24,7 +24,7 @@ import httpx
 import orjson
 import uvicorn
 
-from number_orders.config import Settings
+from number_orders.config import DEFAULT_DATABASE_URL, Settings
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
@@ -74,6 +74,31 @@ def connections_per_process(settings: Settings) -> int:
     return max(4, settings.database_connections // max(1, settings.workers))
 
 
+def open_service(settings: Settings) -> NumberOrdersService:
+    """The service over a store whose schema is up to date; `close()` it when done."""
+    return build_service(settings, open_store(settings.database_url))
+
+
+def migrate(database_url: str) -> None:
+    """Bring the schema up to date, and nothing else."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+
+
+def is_default_store(settings: Settings) -> bool:
+    """Whether the settings name the embedded SQLite file used when no URL is given."""
+    return settings.database_url == DEFAULT_DATABASE_URL
+
+
+def background(
+    settings: Settings, service: NumberOrdersService, fulfilment_threads: int
+) -> Background:
+    """Fulfilment threads and webhook delivery on their own (`number-orders worker`), to
+    be started."""
+    return Background(settings, service, fulfilment_threads=fulfilment_threads)
+
+
 # prometheus_client reads this at import: with it, each process writes samples to files.
 METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -84,6 +109,7 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         rules=settings.requirement_rules,
         fulfilment_delay=settings.fulfilment_delay,
         auth_cache_seconds=settings.auth_cache_seconds,
+        reservation_seconds=settings.reservation_seconds,
     )
 
 
@@ -103,9 +129,7 @@ def build_app(
         # more processes are safe.
         background = None
         if settings.run_worker:
-            background = Background(
-                settings, store, service, webhook_transport=webhook_transport
-            ).start()
+            background = Background(settings, service, webhook_transport=webhook_transport).start()
             service.fulfilment_due = background.wake
         try:
             yield

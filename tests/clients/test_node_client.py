@@ -10,23 +10,21 @@ import subprocess
 import time
 from pathlib import Path
 
-from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.live import LiveServer
-from tests.orders import number
+from tests.clients.conftest import Served
+from tests.support.orders import number
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 
 
-def test_node_client_creates_and_lists(live: LiveServer, store: SqlStore) -> None:
+def test_node_client_creates_and_lists(served: Served) -> None:
     node = shutil.which("node")
     assert node, "node is required (make test installs the client)"
     assert (NODE_DIR / "node_modules" / "telnyx").is_dir(), "run `make test` to install it"
     phone_numbers, reference = [number() for _ in range(3)], f"node-{time.time_ns()}"
     env = {
         **os.environ,
-        "TELNYX_BASE_URL": live.base_url,
-        "TELNYX_API_KEY": new_key(store, "acme"),
+        "TELNYX_BASE_URL": served.server.base_url,
+        "TELNYX_API_KEY": served.key,
         "PHONE_NUMBERS": ",".join(phone_numbers),
         "ORDER_REFERENCE": reference,
     }

@@ -15,8 +15,8 @@ import pytest
 from number_orders.config import Settings
 from number_orders.http.front_door import MAX_HEAD_BYTES
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.live import LiveServer
+from tests.support.app import new_key
+from tests.support.live import LiveServer
 
 
 class Reply:

@@ -7,9 +7,9 @@ import httpx
 
 from number_orders.config import Settings
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.http.test_operations import wait_for_a_fresh_window
-from tests.live import LiveServer
+from tests.support.app import new_key
+from tests.support.live import LiveServer
+from tests.support.operations import wait_for_a_fresh_window
 
 TOKEN = "metrics-token-with-enough-entropy-3f9c2a"
 BAD_KEY = "KEY0123456789abcdef0123456789abcdef_not-a-real-secret"

@@ -11,7 +11,7 @@ import contextlib
 import socket
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import orjson
@@ -19,11 +19,15 @@ import pytest
 import yaml
 
 from number_orders.config import Settings
+from number_orders.domain.comments import NewComment
+from number_orders.domain.requirement_group_bodies import NewRequirementGroup
 from number_orders.http.docs import openapi_document
-from number_orders.seeding import OrderFactory
+from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
+from number_orders.service import NumberOrdersService
+from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
 
 MIB = 1024 * 1024
 
@@ -47,6 +51,8 @@ class Target:
     port: int
     key: str
     order_id: str
+    # A record that exists, by the first segment of its path (orders otherwise).
+    records: dict[str, str] = field(default_factory=dict)
 
     def send(self, raw: bytes) -> Answer:
         with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
@@ -86,19 +92,17 @@ class Target:
         return self.send(lines + headers + b"\r\n" + body)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("hostile"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def target(module_database_url: str) -> Iterator[Target]:
+    url = module_database_url
     store = open_store(url)
     key = new_key(store, "acme")
+    account = store.ensure_account("acme").account_id
     orders = list(OrderFactory(seed=11).orders(20))
-    store.insert_number_orders(store.ensure_account("acme").account_id, orders)
+    store.insert_number_orders(account, orders)
     settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
-    with LiveServer(settings, store) as server:
-        yield Target(server.port, key, orders[0].order.id)
+    with ServeProcess(settings) as server:
+        yield Target(server.port, key, orders[0].order.id, existing_records(store, account))
     store.close()
 
 
@@ -113,10 +117,9 @@ def operations(with_body: bool) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, target: Target) -> str:
-    """A path template with its parameters filled by an order that exists."""
-    return "/v2" + path.replace("{id}", target.order_id).replace(
-        "{number_order_id}", target.order_id
-    )
+    """A path template with its parameters filled by a record that exists."""
+    record = target.records.get(path.split("/")[1], target.order_id)
+    return "/v2" + path.replace("{id}", record).replace("{number_order_id}", target.order_id)
 
 
 def assert_refused(answer: Answer, status: int, code: str) -> None:
@@ -124,6 +127,20 @@ def assert_refused(answer: Answer, status: int, code: str) -> None:
     assert [e["code"] for e in answer.errors()] == [code] * len(answer.errors())
     assert answer.headers["content-type"] == "application/json"
     assert b"Traceback" not in answer.body
+
+
+def existing_records(store: SqlStore, account_id: str) -> dict[str, str]:
+    """A record of each resource with ids of its own, for its `{id}` paths."""
+    service = NumberOrdersService(store)
+    body = {"country_code": "DE", "phone_number_type": "local", "action": "ordering"}
+    group = service.create_requirement_group(account_id, NewRequirementGroup.from_body(body))
+    comment = service.create_comment(
+        account_id,
+        NewComment.from_body(
+            {"body": "x", "comment_record_type": "requirement_group", "comment_record_id": group.id}
+        ),
+    )
+    return {"requirement_groups": group.id, "comments": comment.id}
 
 
 # -- the query string -------------------------------------------------------------------
@@ -268,7 +285,9 @@ def test_invalid_request_ids_are_replaced(target: Target) -> None:
 # -- bodies, on every operation that takes one -------------------------------------------
 
 
-def body_request(target: Target, method: str, path: str, body: bytes, chunked: bool = False):  # type: ignore[no-untyped-def]
+def body_request(
+    target: Target, method: str, path: str, body: bytes, chunked: bool = False
+) -> Answer:
     headers = b"Content-Type: application/json\r\n"
     if chunked:
         headers += b"Transfer-Encoding: chunked\r\n"

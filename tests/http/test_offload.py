@@ -16,11 +16,12 @@ import httpx
 import orjson
 import pytest
 
-from number_orders.seeding import OrderFactory
+from number_orders.config import Settings
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.orders import number, order_body
-from tests.processes import ServeProcess
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
+from tests.support.orders import number, order_body
 
 FLOODERS = 3
 ORDERS_EACH = 8
@@ -28,12 +29,12 @@ READS = 50
 
 
 @pytest.fixture
-def served(database_url: str, store: SqlStore) -> Iterator[tuple[ServeProcess, str, str]]:
+def served(settings: Settings, store: SqlStore) -> Iterator[tuple[ServeProcess, str, str]]:
     reader_key, flooder_key = new_key(store, "reader"), new_key(store, "flooder")
     store.insert_number_orders(
         store.ensure_account("reader").account_id, OrderFactory(seed=3).orders(300)
     )
-    server = ServeProcess(database_url, "--no-worker").start(reader_key)
+    server = ServeProcess(settings.with_changes(run_worker=False, rate_limit=0)).start()
     try:
         yield server, reader_key, flooder_key
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from number_orders.server import open_store
-from tests.conftest import new_key
+from tests.support.app import new_key
 
 
 @pytest.fixture

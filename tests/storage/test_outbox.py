@@ -21,7 +21,7 @@ from number_orders.domain.webhooks import (
 from number_orders.storage import outbox
 from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
-from tests.outbox_helpers import URL, account_with_url, orders, settle
+from tests.support.outbox import URL, account_with_url, orders, settle
 
 LEASE = 30_000_000
 

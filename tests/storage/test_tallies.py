@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from number_orders.domain.listing import ListQuery
-from number_orders.domain.orders import ORDER_STATUSES
-from number_orders.seeding import OrderFactory
-from number_orders.storage import queries
+from number_orders.domain.orders import ORDER_STATUSES, NumberOrderDetail
+from number_orders.domain.updating import OrderUpdate, RequirementValue
+from number_orders.seed.factory import OrderFactory
+from number_orders.service import NumberOrdersService
 from number_orders.storage.periods import DAY, WIDTHS, period_start
 from number_orders.storage.schema import (
     number_orders,
@@ -70,12 +71,18 @@ def tallies_stored(store: SqlStore) -> dict[str, Counter[Any]]:
     return found
 
 
-def change_status(store: SqlStore, account_id: str, order_id: str, status: str) -> None:
-    with store.writing() as conn:
-        assert queries.update_order(conn, account_id, order_id, status=status)
+def supply_everything(detail: NumberOrderDetail, reference: str | None) -> OrderUpdate:
+    """An update as a client sends it: a new reference and a value for every requirement."""
+    wanted = {r.requirement_id for n in detail.numbers for r in n.regulatory_requirements}
+    return OrderUpdate(reference, tuple(RequirementValue(i, "on file") for i in sorted(wanted)))
 
 
-def test_tallies_stay_exact_under_concurrent_inserts_and_status_changes(store: SqlStore) -> None:
+def test_tallies_stay_exact_under_concurrent_creates_updates_and_fulfilment(
+    store: SqlStore,
+) -> None:
+    """Through the service, as the server and its worker write: orders created, updated
+    (reference, requirements met) and settled (status) by concurrent threads."""
+    service = NumberOrdersService(store)
     accounts = [store.ensure_account(name).account_id for name in ("acme", "globex")]
     seeded = list(OrderFactory(seed=3).orders(200))
     store.insert_number_orders(accounts[0], seeded)
@@ -88,8 +95,11 @@ def test_tallies_stay_exact_under_concurrent_inserts_and_status_changes(store: S
             factory = OrderFactory(seed=100 + number)
             for _ in range(6):
                 store.insert_number_orders(account, factory.orders(rng.randrange(1, 4)))
-                order = rng.choice(seeded)
-                change_status(store, accounts[0], order.order.id, rng.choice(ORDER_STATUSES))
+                detail = rng.choice(seeded)
+                reference = rng.choice(["acme-001", "wonka-007", None])
+                update = supply_everything(detail, reference)
+                service.update_number_order(accounts[0], detail.order.id, update)
+                service.fulfil_due_orders(5)
         except BaseException as error:  # surfaced below, not lost in the thread
             errors.append(error)
 
@@ -99,7 +109,19 @@ def test_tallies_stay_exact_under_concurrent_inserts_and_status_changes(store: S
     for thread in threads:
         thread.join(60)
     assert not errors
+    while service.fulfil_due_orders(100):
+        pass
     assert tallies_stored(store) == tallies_from_rows(store)
+    changed = [store.retrieve_number_order(accounts[0], d.order.id) for d in seeded]
+    moved = [
+        (before.order, after.order)
+        for before, after in zip(seeded, changed, strict=True)
+        if after is not None
+    ]
+    # The writers moved orders between tallies on every grouped column.
+    assert any(b.status != a.status for b, a in moved)
+    assert any(b.requirements_met != a.requirements_met for b, a in moved)
+    assert any(b.customer_reference != a.customer_reference for b, a in moved)
 
 
 def brute_count(store: SqlStore, account_id: str, query: ListQuery) -> int:

@@ -1,11 +1,9 @@
-"""Webhook delivery end to end: the real server's delivery loop, a real receiver on a
+"""Webhook delivery end to end: the application's own delivery loop, a real receiver on a
 loopback port, and the official client verifying every delivery. Both engines."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -13,18 +11,16 @@ from contextlib import contextmanager
 
 import pytest
 import telnyx
+from telnyx.types import NumberOrderStatusUpdateWebhookEvent
 
 from number_orders.config import Settings
 from number_orders.domain.representation import detail_json
 from number_orders.domain.webhooks import DEAD, DELIVERED
-from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.delivery import WebhookDelivery
-from number_orders.worker.runner import webhook_delivery
-from tests.live import LiveServer
-from tests.outbox_helpers import account_with_url, orders, settle
-from tests.webhook_receiver import Answer, Delivery, WebhookReceiver
+from number_orders.testing import Answer, Delivery, WebhookReceiver, wait_until
+from tests.support.app import InProcess
+from tests.support.outbox import account_with_url, delivery_loop, orders, settle
 
 CLIENT = telnyx.Telnyx(api_key="KEYunused", base_url="http://127.0.0.1:9/v2")
 
@@ -51,16 +47,14 @@ def receiver() -> Iterator[WebhookReceiver]:
         yield receiver
 
 
-def wait_until(check: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-
-
 def event_status(store: SqlStore, event_id: str) -> str | None:
     event = store.find_webhook_event(event_id)
     return event.status if event else None
+
+
+def attempts(store: SqlStore, event_id: str) -> int:
+    event = store.find_webhook_event(event_id)
+    return event.attempts if event else 0
 
 
 def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
@@ -68,7 +62,7 @@ def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     details = orders(store, account_id, 3)
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         public_key = NumberOrdersService(store).ensure_signing_key().public_key
         ids = {settle(store, account_id, d): d for d in details}
         deliveries = receiver.wait_for(3)
@@ -78,7 +72,8 @@ def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
         assert delivery.headers["content-type"] == "application/json"
         assert abs(int(delivery.headers["telnyx-timestamp"]) - time.time()) < 60
         event = verify(delivery, public_key)
-        assert event.data.event_type == "number_order.complete"  # type: ignore[union-attr]
+        assert isinstance(event, NumberOrderStatusUpdateWebhookEvent)
+        assert event.data.event_type == "number_order.complete"
         body = delivery.json
         assert body["data"]["payload"] == detail_json(ids[body["data"]["id"]])
         assert body["data"]["record_type"] == "event"
@@ -100,7 +95,7 @@ def test_a_receiver_that_fails_its_first_attempts_gets_the_event_later(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     receiver.answer(Answer(500), Answer(200, delay=2.0), Answer(404))  # error, timeout, error
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
         deliveries = receiver.wait_for(4)
         wait_until(lambda: event_status(store, event_id) == DELIVERED)
@@ -119,9 +114,9 @@ def test_events_are_kept_while_the_receiver_is_down_and_delivered_when_it_is_bac
     account_id = account_with_url(store, url=receiver.url)
     receiver.stop()
     patient = fast.with_changes(webhook_max_attempts=1000)
-    with LiveServer(patient, store):
+    with InProcess(patient, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
-        wait_until(lambda: (store.find_webhook_event(event_id) or object()).attempts >= 5)  # type: ignore[attr-defined]
+        wait_until(lambda: attempts(store, event_id) >= 5)
         receiver.restart()
         [delivery] = receiver.wait_for(1)
         wait_until(lambda: event_status(store, event_id) == DELIVERED)
@@ -135,7 +130,7 @@ def test_past_the_attempt_limit_an_event_is_dead_and_can_be_redelivered(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     receiver.stop()
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
         wait_until(lambda: event_status(store, event_id) == DEAD)
         [dead] = store.list_webhook_events(account_id, DEAD, 10)
@@ -153,7 +148,7 @@ def test_rotation_signs_new_deliveries_with_the_new_key_and_old_ones_stay_verifi
     account_id = account_with_url(store, url=receiver.url)
     [first, second] = orders(store, account_id, 2)
     service = NumberOrdersService(store)
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         old = service.ensure_signing_key()
         settle(store, account_id, first)
         [before] = receiver.wait_for(1)
@@ -180,7 +175,7 @@ def test_a_new_webhook_url_applies_without_a_restart(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     [first, second] = orders(store, account_id, 2)
-    with WebhookReceiver() as other, LiveServer(fast, store):
+    with WebhookReceiver() as other, InProcess(fast, store):
         settle(store, account_id, first)
         receiver.wait_for(1)
         NumberOrdersService(store).set_webhook_url("acme", other.url)
@@ -188,24 +183,6 @@ def test_a_new_webhook_url_applies_without_a_restart(
         [moved] = other.wait_for(1)
     assert moved.json["meta"]["delivered_to"] == other.url
     assert len(receiver.deliveries) == 1
-
-
-@contextmanager
-def delivery_loop(settings: Settings) -> Iterator[WebhookDelivery]:
-    """A delivery loop with a store of its own on a thread of its own, like another process."""
-    own_store = open_store(settings.database_url)
-    delivery = webhook_delivery(settings, own_store)
-    stop = asyncio.Event()
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(delivery.run(stop),))
-    thread.start()
-    try:
-        yield delivery
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
-        loop.close()
-        own_store.close()
 
 
 def test_several_delivery_loops_never_send_the_same_attempt_twice(

@@ -1,5 +1,5 @@
-"""The order lifecycle end to end: created over HTTP, settled by the server's own worker,
-on both engines. The test numbers force each path (README, "Test numbers")."""
+"""The order lifecycle end to end: created through the API, settled by the application's
+own worker, on both engines. The test numbers force each path (README, "Test numbers")."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from number_orders.domain.timestamps import now_micros
 from number_orders.service import NumberOrdersService
 from number_orders.storage.schema import number_orders
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import client_for, new_key
-from tests.live import LiveServer
-from tests.orders import assert_counts_exact, number, order_body, quiet, settled
+from tests.support.app import InProcess, new_key
+from tests.support.live import LiveServer, client_for
+from tests.support.orders import assert_counts_exact, number, order_body, quiet, settled
 
 
 def create(client: httpx.Client, *numbers: str, **fields: Any) -> dict[str, Any]:
@@ -44,8 +44,8 @@ def statuses(order: dict[str, Any]) -> list[str]:
     return [n["status"] for n in order["phone_numbers"]]
 
 
-def test_an_order_of_plain_us_numbers_succeeds(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_an_order_of_plain_us_numbers_succeeds(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         created = create(client, number(), number(), "+18005550199")
         done = settled(client, created["id"])
     assert done["status"] == "success" and done["requirements_met"] is True
@@ -54,8 +54,8 @@ def test_an_order_of_plain_us_numbers_succeeds(live: LiveServer, store: SqlStore
     assert_counts_exact(store)
 
 
-def test_each_test_number_takes_its_path(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_each_test_number_takes_its_path(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         fails = create(client, number("US", "0000"))
         fails_abroad = create(client, number("GB", "0000"))
         needs_address = create(client, number("US", "0001"))
@@ -83,8 +83,8 @@ def test_each_test_number_takes_its_path(live: LiveServer, store: SqlStore) -> N
     assert_counts_exact(store)
 
 
-def test_an_order_is_pending_until_every_number_settles(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_an_order_is_pending_until_every_number_settles(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         created = create(client, number(), number("GB"), number("US", "0000"))
         waiting = quiet(client, created["id"])
         assert statuses(waiting) == ["success", "pending", "failure"]
@@ -97,11 +97,11 @@ def test_an_order_is_pending_until_every_number_settles(live: LiveServer, store:
     assert_counts_exact(store)
 
 
-def test_a_number_belongs_to_one_account(live: LiveServer, store: SqlStore) -> None:
+def test_a_number_belongs_to_one_account(app: InProcess, store: SqlStore) -> None:
     owned, held = number(), number("GB")
     with (
-        client_for(live, new_key(store, "acme")) as acme,
-        client_for(live, new_key(store, "globex")) as globex,
+        app.client(new_key(store, "acme")) as acme,
+        app.client(new_key(store, "globex")) as globex,
     ):
         first = settled(acme, create(acme, owned)["id"])
         assert first["status"] == "success"
@@ -121,7 +121,7 @@ def test_a_number_belongs_to_one_account(live: LiveServer, store: SqlStore) -> N
 
 
 def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
-    live: LiveServer, store: SqlStore
+    app: InProcess, store: SqlStore
 ) -> None:
     wanted = [number() for _ in range(12)]
     keys = [new_key(store, "acme"), new_key(store, "globex")]
@@ -129,7 +129,7 @@ def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
     barrier = threading.Barrier(len(keys) * 2)
 
     def order_all(account: int, numbers: list[str]) -> None:
-        with client_for(live, keys[account]) as client:
+        with app.client(keys[account]) as client:
             barrier.wait()
             for phone_number in numbers:
                 orders[account, phone_number] = create(client, phone_number)["id"]
@@ -144,7 +144,7 @@ def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
     assert len(orders) == 2 * len(wanted)
     outcome: dict[str, list[str]] = {p: [] for p in wanted}
     for account, key in enumerate(keys):
-        with client_for(live, key) as client:
+        with app.client(key) as client:
             for phone_number in wanted:
                 outcome[phone_number].append(
                     settled(client, orders[account, phone_number])["status"]
@@ -157,8 +157,8 @@ def test_configured_requirements_decide_what_waits(settings: Settings, store: Sq
     # As NUMBER_ORDERS_REQUIREMENTS="US=textual,*=" would configure it.
     configured = replace(settings, requirements="US=textual,*=")
     with (
-        LiveServer(configured, store) as server,
-        client_for(server, new_key(store, "acme")) as client,
+        InProcess(configured, store) as app,
+        app.client(new_key(store, "acme")) as client,
     ):
         abroad = settled(client, create(client, number("GB"))["id"])
         assert abroad["status"] == "success"

@@ -18,6 +18,7 @@ from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
 from number_orders.domain.webhooks import DEAD, DELIVERED, PENDING
 from number_orders.service import NumberOrdersService
+from number_orders.service.retention import DAY_MICROS
 from number_orders.storage.schema import (
     idempotency_keys,
     order_reference_counts,
@@ -25,11 +26,12 @@ from number_orders.storage.schema import (
     webhook_events,
 )
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.retention import DAY_MICROS, prune
-from tests.conftest import new_key
-from tests.live import LiveServer
-from tests.orders import assert_counts_exact, number, order_body, wait_until
-from tests.outbox_helpers import account_with_url, orders, settle
+from number_orders.testing import wait_until
+from number_orders.worker import retention
+from tests.support.app import new_key
+from tests.support.live import LiveServer
+from tests.support.orders import assert_counts_exact, number, order_body
+from tests.support.outbox import account_with_url, orders, settle
 
 
 def event_at(store: SqlStore, account_id: str, status: str, finished: int, attempts: int) -> str:
@@ -57,9 +59,14 @@ def event_at(store: SqlStore, account_id: str, status: str, finished: int, attem
     return event_id
 
 
+def prune(store: SqlStore, settings: Settings, now: int) -> dict[str, int]:
+    """One pass as the worker runs it, through a service over `store`."""
+    return retention.prune(NumberOrdersService(store), settings, now)
+
+
 def count(store: SqlStore, table: Any, *where: Any) -> int:
     with store.reading() as conn:
-        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar())
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
 
 
 def test_finished_events_past_retention_go_with_their_attempts(

@@ -13,6 +13,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from number_orders.domain.ids import hex_token
+
 _KEY = re.compile(r"KEY([0-9a-f]{32})_([A-Za-z0-9_-]{43})", re.ASCII)
 
 
@@ -31,7 +33,8 @@ class NewApiKey:
 
 
 def new_api_key() -> NewApiKey:
-    key_id = secrets.token_hex(16)
+    key_id = hex_token(16)
+    # The secret alone must be unpredictable: it comes from the OS, not the id source.
     secret = secrets.token_urlsafe(32)
     return NewApiKey(key_id, hash_secret(secret), f"KEY{key_id}_{secret}")
 

@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from number_orders.domain.fields import FieldReader, json_type, pointer, shown
+from number_orders.domain.forced_outcomes import forced_requirements
+from number_orders.domain.ids import random_id
 from number_orders.domain.numbering import ClassifiedNumber, classify
 from number_orders.domain.orders import (
     NumberOrder,
@@ -18,7 +19,6 @@ from number_orders.domain.orders import (
     derive_order_state,
 )
 from number_orders.domain.regulatory import RequirementRules
-from number_orders.domain.test_numbers import forced_requirements
 from number_orders.errors import bad_phone_number, invalid_body
 
 MAX_NUMBERS = 1000
@@ -109,12 +109,8 @@ def _classified(
     return number
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
 def build_order(
-    new: NewOrder, rules: RequirementRules, now: int, make_id: Callable[[], str] = new_id
+    new: NewOrder, rules: RequirementRules, now: int, make_id: Callable[[], str] = random_id
 ) -> NumberOrderDetail:
     """The pending order a valid request becomes; one sub order per (country, type)."""
     numbers = [_ordered(requested, rules, make_id) for requested in new.numbers]

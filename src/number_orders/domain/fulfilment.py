@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from number_orders.domain.forced_outcomes import always_fails, fails_after_requirements
 from number_orders.domain.orders import (
     FAILURE,
     SUCCESS,
@@ -19,7 +20,6 @@ from number_orders.domain.orders import (
     OrderedNumber,
     derive_order_state,
 )
-from number_orders.domain.test_numbers import always_fails, fails_after_requirements
 
 CLAIM = "claim"
 

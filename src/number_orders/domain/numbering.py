@@ -38,19 +38,53 @@ def classify(text: str) -> ClassifiedNumber | None:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+    return _classified(parsed, text)
+
+
+def classify_national(calling_code: str, national: str) -> ClassifiedNumber | None:
+    """`classify(f"+{calling_code}{national}")` for digits known to be a calling code and
+    a national number, without parsing text: the number search confirms thousands."""
+    zeros = len(national) - len(national.lstrip("0"))
+    parsed = phonenumbers.PhoneNumber(
+        country_code=int(calling_code),
+        national_number=int(national),
+        italian_leading_zero=True if zeros else None,
+        number_of_leading_zeros=zeros if zeros > 1 else None,
+    )
+    return _classified(parsed, f"+{calling_code}{national}")
+
+
+def _classified(parsed: phonenumbers.PhoneNumber, text: str) -> ClassifiedNumber | None:
+    # `number_type` is UNKNOWN exactly when `is_valid_number` is false (both judge the
+    # number against the metadata of `region_code_for_number`); asking once is cheaper.
+    kind = phonenumbers.number_type(parsed)
+    if kind == PhoneNumberType.UNKNOWN:
         return None
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if e164 != text:
         return None
     region = phonenumbers.region_code_for_number(parsed) or "001"
-    return ClassifiedNumber(e164, region, number_type(parsed))
+    return ClassifiedNumber(e164, region, _kind_name(kind, parsed))
 
 
 def number_type(parsed: phonenumbers.PhoneNumber) -> str:
-    kind = phonenumbers.number_type(parsed)
+    return _kind_name(phonenumbers.number_type(parsed), parsed)
+
+
+def _kind_name(kind: int, parsed: phonenumbers.PhoneNumber) -> str:
+    # `is_number_geographical`, without working out the type a second time.
+    country_code = parsed.country_code or 0
+    if kind == PhoneNumberType.FIXED_LINE and not phonenumbers.is_number_type_geographical(
+        kind, country_code
+    ):
+        return "landline"
+    return type_name(kind)
+
+
+def type_name(kind: int) -> str:
+    """The API's name for numbers of a `phonenumbers` type (fixed lines being geographic)."""
     if kind == PhoneNumberType.FIXED_LINE:
-        return "local" if phonenumbers.is_number_geographical(parsed) else "landline"
+        return "local"
     return _TYPES.get(kind, "national")
 
 

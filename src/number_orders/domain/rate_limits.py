@@ -1,6 +1,6 @@
 """Rate-limit arithmetic: fixed one-minute windows and leases of tokens from a shared counter.
 
-Pure functions; `rate_limiting.RateLimiter` applies them with the store's counter.
+Pure functions; `http.rate_limiting.RateLimiter` applies them with the store's counter.
 """
 
 from __future__ import annotations

@@ -7,13 +7,12 @@ The table is data so operators can configure it (`RequirementRules.parse`).
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from number_orders.domain.ids import stable_id
 from number_orders.domain.orders import RegulatoryRequirement
 
-_NAMESPACE = uuid.UUID("6f1c1b1e-3d4a-4f0e-9a55-2f7a0b7c9d10")
 NO_REQUIREMENTS_COUNTRIES = frozenset({"US", "CA"})
 # The field types the official clients know (`SubNumberOrderRegulatoryRequirement`).
 FIELD_TYPES = frozenset({"address", "document", "textual", "datetime"})
@@ -22,7 +21,7 @@ _COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
 
 def requirement_id(country_code: str, field_type: str) -> str:
     """A stable id per (country, field type), so the same requirement has the same id."""
-    return str(uuid.uuid5(_NAMESPACE, f"{country_code}:{field_type}"))
+    return stable_id(f"{country_code}:{field_type}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,32 +6,69 @@ both use these, so a client sees the same object either way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from number_orders.domain.orders import NumberOrder, NumberOrderDetail, OrderedNumber
 from number_orders.domain.timestamps import format_micros
 
-# The published schema types these as plain strings, so an absent value is left out.
-_OPTIONAL = ("customer_reference", "connection_id", "messaging_profile_id", "billing_group_id")
+
+class OrderFields(Protocol):
+    """What the order object is made of: a `NumberOrder`, or a `ListedOrder` as a page
+    reads it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def requirements_met(self) -> bool: ...
+    @property
+    def phone_numbers_count(self) -> int: ...
+    @property
+    def created_at(self) -> int: ...
+    @property
+    def updated_at(self) -> int: ...
+    @property
+    def customer_reference(self) -> str | None: ...
+    @property
+    def connection_id(self) -> str | None: ...
+    @property
+    def messaging_profile_id(self) -> str | None: ...
+    @property
+    def billing_group_id(self) -> str | None: ...
 
 
-def order_json(order: NumberOrder) -> dict[str, Any]:
+def order_shape(
+    order: OrderFields, phone_numbers: Any, sub_number_orders_ids: Any
+) -> dict[str, Any]:
+    """The number order object. Its two lists come as the caller has them: decoded, or
+    (a page of the list) the stored JSON wrapped to be embedded as it is."""
     body: dict[str, Any] = {
         "id": order.id,
         "record_type": "number_order",
         "phone_numbers_count": order.phone_numbers_count,
-        "phone_numbers": [{"id": i, "phone_number": p} for i, p in order.phone_numbers],
-        "sub_number_orders_ids": order.sub_number_orders_ids,
+        "phone_numbers": phone_numbers,
+        "sub_number_orders_ids": sub_number_orders_ids,
         "status": order.status,
         "requirements_met": order.requirements_met,
         "created_at": format_micros(order.created_at),
         "updated_at": format_micros(order.updated_at),
     }
-    for name in _OPTIONAL:
-        value = getattr(order, name)
-        if value is not None:
-            body[name] = value
+    # The published schema types these as plain strings, so an absent value is left out.
+    if order.customer_reference is not None:
+        body["customer_reference"] = order.customer_reference
+    if order.connection_id is not None:
+        body["connection_id"] = order.connection_id
+    if order.messaging_profile_id is not None:
+        body["messaging_profile_id"] = order.messaging_profile_id
+    if order.billing_group_id is not None:
+        body["billing_group_id"] = order.billing_group_id
     return body
+
+
+def order_json(order: NumberOrder) -> dict[str, Any]:
+    numbers = [{"id": i, "phone_number": p} for i, p in order.phone_numbers]
+    return order_shape(order, numbers, order.sub_number_orders_ids)
 
 
 def number_json(number: OrderedNumber) -> dict[str, Any]:

@@ -82,7 +82,3 @@ def _offset_micros(sign: str | None, hours: str | None, minutes: str | None) -> 
 def _to_micros(moment: datetime) -> int:
     delta = moment - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * _MICROS + delta.microseconds
-
-
-def micros_of_date(day: date) -> int:
-    return _to_micros(datetime(day.year, day.month, day.day, tzinfo=UTC))

@@ -1,8 +1,8 @@
-"""The ASGI application: routes, the error renderer, and the request guard around them."""
+"""The ASGI application: the routes of every module of `http/routes/`, the error renderer,
+and the request guard around them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,20 +11,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.config import Settings
 from number_orders.errors import ApiError, StoreUnavailable
-from number_orders.http import docs, handlers, operations
 from number_orders.http.guard import RequestGuard
 from number_orders.http.metrics import Metrics
+from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.http.responses import error_response
-from number_orders.rate_limiting import FailedAuthentications, RateLimiter
+from number_orders.http.routes import all_routes
+from number_orders.http.routes.number_orders import list_number_orders
 from number_orders.service import NumberOrdersService
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def create_app(
@@ -35,7 +34,7 @@ def create_app(
 ) -> RequestGuard:
     """The application; `metrics_dir` is Prometheus's multiprocess directory, if any."""
     app = Starlette(
-        routes=_routes(),
+        routes=all_routes(),
         exception_handlers={
             ApiError: _render_api_error,
             HTTPException: _render_http_exception,
@@ -88,7 +87,7 @@ class HotRoutes:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == self.LIST and scope["method"] in _READ:
             scope["route"] = self.route
-            await handlers.list_number_orders(scope, send, self.service, self.database)
+            await list_number_orders(scope, send, self.service, self.database)
         else:
             await self.app(scope, receive, send)
 
@@ -96,42 +95,6 @@ class HotRoutes:
 DATABASE_THREADS = 8
 _READ = ("GET", "HEAD")
 _LIST_SCOPE: Scope = {"type": "http", "path": HotRoutes.LIST, "method": "GET"}
-
-
-def _routes() -> list[Route]:
-    return [
-        _route(
-            "/v2/number_orders",
-            GET=_unreachable,  # answered by HotRoutes
-            POST=handlers.create_number_order,
-        ),
-        _route(
-            "/v2/number_orders/{number_order_id}",
-            GET=handlers.retrieve_number_order,
-            PATCH=handlers.update_number_order,
-        ),
-        Route("/v2/openapi.json", docs.openapi_json, methods=["GET"]),
-        Route("/v2/docs", docs.reference_page, methods=["GET"]),
-        Route("/openapi.json", docs.openapi_json, methods=["GET"]),
-        Route("/docs", docs.reference_page, methods=["GET"]),
-        Route("/healthz", operations.healthz, methods=["GET"]),
-        Route("/readyz", operations.readyz, methods=["GET"]),
-        Route("/metrics", operations.metrics, methods=["GET"]),
-    ]
-
-
-async def _unreachable(_request: Request) -> Response:
-    raise AssertionError("HotRoutes answers GET and HEAD on this path")
-
-
-def _route(path: str, **by_method: Endpoint) -> Route:
-    """One route per path, so a wrong method's 405 lists every allowed one in `Allow`."""
-
-    async def dispatch(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        return await by_method[method](request)
-
-    return Route(path, dispatch, methods=list(by_method))
 
 
 async def _render_api_error(_request: Request, exc: Exception) -> Response:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-import random
 import re
 import time
 from collections.abc import Sequence
@@ -22,10 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.domain.accounts import split_api_key
+from number_orders.domain.ids import random_id
 from number_orders.errors import ApiError, StoreUnavailable
 from number_orders.http.metrics import Metrics
+from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.http.serializers import error_bytes
-from number_orders.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.service import NumberOrdersService
 
 access_log = logging.getLogger("number_orders.access")
@@ -259,21 +259,7 @@ def _request_id(scope: Scope) -> str:
             text: str = value.decode("ascii")
             if text.isprintable():
                 return text
-    return _new_request_id()
-
-
-# Request ids need to be unique, not secret: a seeded generator makes them without a
-# system call per request (one on the event loop thread waits for the GIL to come back).
-_ids = random.Random(os.urandom(16))
-
-
-def _new_request_id() -> str:
-    text = f"{_ids.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-_UUID4_MASK = ~((0xF << 76) | (0x3 << 62))
-_UUID4_BITS = (4 << 76) | (2 << 62)
+    return random_id()  # unique, not secret (see `domain.ids`)
 
 
 def _header(name: str, value: str) -> tuple[bytes, bytes]:

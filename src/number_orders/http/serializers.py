@@ -7,9 +7,7 @@ from typing import Any
 import orjson
 from orjson import Fragment
 
-from number_orders.domain.listing import ListedOrder
-from number_orders.domain.representation import detail_json, number_json, order_json
-from number_orders.domain.timestamps import format_micros
+from number_orders.domain.representation import detail_json, number_json, order_json, order_shape
 from number_orders.errors import DOCS_URL, ApiError, Problem
 from number_orders.service import Page
 
@@ -25,34 +23,16 @@ __all__ = [
 ]
 
 
-def listed_json(order: ListedOrder) -> dict[str, Any]:
-    """`order_json` for a listed order; its stored JSON lists are embedded as they are."""
-    body: dict[str, Any] = {
-        "id": order.id,
-        "record_type": "number_order",
-        "phone_numbers_count": order.phone_numbers_count,
-        "phone_numbers": Fragment(order.phone_numbers_json),
-        "sub_number_orders_ids": Fragment(order.sub_number_orders_ids_json),
-        "status": order.status,
-        "requirements_met": order.requirements_met,
-        "created_at": format_micros(order.created_at),
-        "updated_at": format_micros(order.updated_at),
-    }
-    if order.customer_reference is not None:
-        body["customer_reference"] = order.customer_reference
-    if order.connection_id is not None:
-        body["connection_id"] = order.connection_id
-    if order.messaging_profile_id is not None:
-        body["messaging_profile_id"] = order.messaging_profile_id
-    if order.billing_group_id is not None:
-        body["billing_group_id"] = order.billing_group_id
-    return body
-
-
 def page_bytes(page: Page) -> bytes:
     return orjson.dumps(
         {
-            "data": [listed_json(o) for o in page.orders],
+            # A listed order's two lists are embedded as they were stored, not decoded.
+            "data": [
+                order_shape(
+                    o, Fragment(o.phone_numbers_json), Fragment(o.sub_number_orders_ids_json)
+                )
+                for o in page.orders
+            ],
             "meta": {
                 "page_number": page.query.page_number,
                 "page_size": page.query.page_size,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from number_orders.storage import queries
+from number_orders.storage.interface import CountKey, RowBatch
 
 ORDER_COLUMNS = (
     "account_id",
@@ -36,10 +37,8 @@ ORDER_COLUMNS = (
 )
 BATCH_ROWS = 10_000
 
-Batch = tuple[list[tuple[Any, ...]], Counter[queries.CountKey]]
 
-
-def load(engine: Engine, account_id: str, batches: Iterable[Batch]) -> int:
+def load(engine: Engine, account_id: str, batches: Iterable[RowBatch]) -> int:
     loaded = 0
     with _loading(engine) as conn:
         for rows, counts in _merged(batches):
@@ -83,10 +82,10 @@ def _loading(engine: Engine) -> Iterator[Connection]:
             driver.execute("PRAGMA temp_store=DEFAULT")
 
 
-def _merged(batches: Iterable[Batch]) -> Iterator[Batch]:
+def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:
     """Batches of at least `BATCH_ROWS`: fewer commits, and fewer tally rows to upsert."""
     rows: list[tuple[Any, ...]] = []
-    counts: Counter[queries.CountKey] = Counter()
+    counts: Counter[CountKey] = Counter()
     for more_rows, more_counts in batches:
         rows += more_rows
         counts.update(more_counts)

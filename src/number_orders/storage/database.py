@@ -17,7 +17,6 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-DEFAULT_SQLITE_PATH = Path("var/number-orders.sqlite3")
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant shared by every process; it names the advisory lock that serialises upgrades.
 _MIGRATION_LOCK_ID = 7_316_240_011
@@ -29,10 +28,6 @@ def normalise_url(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
-
-
-def default_url() -> str:
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def make_engine(url: str, pool_size: int = 8) -> Engine:

@@ -19,7 +19,13 @@ from number_orders.domain.fulfilment import retry_delay
 from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
 from number_orders.storage import holdings, outbox, queries
-from number_orders.storage.interface import FailingOrder, FulfilledOrder, Settle, StoredOrder
+from number_orders.storage.interface import (
+    CountKey,
+    FailingOrder,
+    FulfilledOrder,
+    Settle,
+    StoredOrder,
+)
 from number_orders.storage.schema import idempotency_keys, number_orders
 
 DETAIL_COLUMNS = (
@@ -182,8 +188,8 @@ def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOr
 
 def count_moves(
     fulfilled: list[FulfilledOrder], rows: Sequence[Any]
-) -> dict[str, Counter[queries.CountKey]]:
-    moves: dict[str, Counter[queries.CountKey]] = {}
+) -> dict[str, Counter[CountKey]]:
+    moves: dict[str, Counter[CountKey]] = {}
     for done, row in zip(fulfilled, rows, strict=True):
         before = queries.count_key(queries.order_from_row(row))
         after = queries.count_key(done.detail.order)

@@ -17,7 +17,6 @@ event is then read and written by its full key (`account_id`, `id`).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ import orjson
 from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from number_orders.domain.ids import random_id
 from number_orders.domain.orders import NumberOrderDetail
 from number_orders.domain.representation import detail_json
 from number_orders.domain.timestamps import now_micros
@@ -70,7 +70,7 @@ def enqueue(
 ) -> str:
     """Add an event to the outbox inside the caller's open transaction; its id."""
     now = now_micros()
-    event_id = str(uuid.uuid4())
+    event_id = random_id()
     conn.execute(
         insert(webhook_events).values(
             account_id=account_id,
@@ -298,7 +298,3 @@ def depth(conn: Connection) -> int:
 def count_by_status(conn: Connection, account_id: str) -> dict[str, int]:
     statement = select(e.status, func.count()).where(e.account_id == account_id).group_by(e.status)
     return {status: int(n) for status, n in conn.execute(statement)}
-
-
-def new_lease_token() -> str:
-    return uuid.uuid4().hex

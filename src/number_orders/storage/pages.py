@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -29,10 +29,12 @@ from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.errors import StoreUnavailable
 from number_orders.storage import periods
 from number_orders.storage.database import is_sqlite, make_autocommit_engine
+from number_orders.storage.unavailable import is_unavailable
 
 # Below this many skipped rows an OFFSET scan is cheaper than seeking through the tallies.
 SEEK_FROM_OFFSET = 500
 
+# The columns of a listed order, in the order of `ListedOrder`'s fields (see `_listed`).
 _COLUMNS = (
     "id, status, requirements_met, phone_numbers_count, created_at, updated_at, "
     "phone_numbers, sub_number_orders_ids, customer_reference, connection_id, "
@@ -40,23 +42,26 @@ _COLUMNS = (
 )
 _NEWEST = "ORDER BY created_at DESC, id DESC"
 _OLDEST = "ORDER BY created_at ASC, id ASC"
-# (query attribute, column, parameter) for the filters that tallies also group by
-_TALLIED = (
-    ("status", "status", "status"),
-    ("requirements_met", "requirements_met", "met"),
-    ("phone_numbers_count", "phone_numbers_count", "count"),
-)
 
-Shape = tuple[bool, bool, bool, bool, bool]  # status, met, count, reference, range
+
+class Shape(NamedTuple):
+    """Which filters a query has: the statements differ only by these, so their text is
+    built once per shape."""
+
+    status: bool
+    requirements_met: bool
+    phone_numbers_count: bool
+    customer_reference: bool
+    created_range: bool
 
 
 def shape_of(query: ListQuery) -> Shape:
-    return (
-        query.status is not None,
-        query.requirements_met is not None,
-        query.phone_numbers_count is not None,
-        query.customer_reference is not None,
-        query.created_after is not None or query.created_before is not None,
+    return Shape(
+        status=query.status is not None,
+        requirements_met=query.requirements_met is not None,
+        phone_numbers_count=query.phone_numbers_count is not None,
+        customer_reference=query.customer_reference is not None,
+        created_range=query.created_after is not None or query.created_before is not None,
     )
 
 
@@ -68,10 +73,10 @@ class PageReader:
         self.engine = engine if self.sqlite else make_autocommit_engine(engine)
         self.begin = "BEGIN" if self.sqlite else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         self.statements = Statements(self.sqlite)
-        self._errors: tuple[type[Exception], ...] = (
-            self.engine.dialect.dbapi.OperationalError,  # type: ignore[union-attr]
-            self.engine.dialect.dbapi.InterfaceError,  # type: ignore[union-attr]
-        )
+        dbapi = self.engine.dialect.dbapi
+        assert dbapi is not None, "an engine made from a URL has its driver"
+        # Any error of the driver's: the connection is dropped, whatever the cause.
+        self._errors: tuple[type[Exception], ...] = (dbapi.Error,)
         # A raw connect raises the driver's own errors, a pooled one SQLAlchemy's.
         self._connect_errors: tuple[type[Exception], ...] = (
             DBAPIError,
@@ -124,17 +129,23 @@ class PageReader:
         try:
             pooled = self._kept if keep and self._kept is not None else self.engine.raw_connection()
         except self._connect_errors as error:
-            # No connection to be had: refused, timed out, or the pool is empty.
-            raise StoreUnavailable(str(error)) from error
+            # No connection to be had (refused, timed out, the pool empty) is an outage;
+            # anything else, such as a failing setup statement, is a bug.
+            if is_unavailable(error):
+                raise StoreUnavailable(str(error)) from error
+            raise
         if keep:
             self._kept = pooled
         try:
             yield pooled.driver_connection
         except self._errors as error:
-            pooled.invalidate()  # a broken connection must not go back to the pool
+            # It may be broken or inside a failed transaction: it never goes back to the pool.
+            pooled.invalidate()
             if keep:
                 self._kept = None
-            raise StoreUnavailable(str(error)) from error
+            if is_unavailable(error):
+                raise StoreUnavailable(str(error)) from error
+            raise  # a bug, such as a missing table: a 500, logged
         finally:
             if not keep:
                 pooled.close()
@@ -146,6 +157,9 @@ class PageReader:
                 if self._keeper is None:
                     self._keeper = threading.get_ident()
         return self._keeper == threading.get_ident()
+
+
+Build = Callable[["Statements", Shape], str]
 
 
 class _Read:
@@ -169,49 +183,51 @@ class _Read:
             "offset": query.offset,
         }
         self.pieces = periods.split(self.lo, self.hi)
-        if self.shape[4]:
+        if self.shape.created_range:
             self.params.update(_piece_params(self.pieces))
 
-    def _all(self, name: str, **extra: Any) -> list[Any]:
+    def _all(self, build: Build, **extra: Any) -> list[Any]:
         rows: list[Any] = self.conn.execute(
-            self.sql.get(name, self.shape), {**self.params, **extra}
+            self.sql.text(build, self.shape), {**self.params, **extra}
         ).fetchall()
         return rows
 
     def shallow(self) -> tuple[list[ListedOrder], int]:
-        rows = self._all("total_and_page")
+        # Each row is the total, then a listed order's columns; with no orders on the
+        # page, one row of the total and NULLs.
+        rows = self._all(Statements.total_and_page)
         total = int(rows[0][0])
-        return [_listed(r[1:]) for r in rows if r[1] is not None], total
+        return [_listed(row[1:]) for row in rows if row[1] is not None], total
 
     def separate(self) -> tuple[list[ListedOrder], int]:
-        total = int(self._all("total")[0][0])
-        rows = self._all("page") if self.query.offset < total else []
-        return [_listed(r) for r in rows], total
+        total = int(self._all(Statements.total)[0][0])
+        rows = self._all(Statements.page) if self.query.offset < total else []
+        return [_listed(row) for row in rows], total
 
     def deep(self) -> tuple[list[ListedOrder], int]:
-        if self.shape[3]:  # a customer reference: its orders are few, skip inside them
-            total = int(self._all("total")[0][0])
+        if self.shape.customer_reference:  # its orders are few: skip inside them
+            total = int(self._all(Statements.total)[0][0])
             if self.query.offset >= total:
                 return [], total
             whole = periods.Period(periods.ROWS, self.lo, self.hi, total)
             found: tuple[periods.Period, int] | None = (whole, self.query.offset)
         else:
-            sums = self._all("period_sums", **_piece_params(self.pieces))
+            sums = self._all(Statements.period_sums, **_piece_params(self.pieces))
             timeline = periods.newest_first(self.pieces, sums)
             total = sum(p.n for p in timeline)
             located = periods.locate(timeline, self.query.offset)
             found = None if located is None else self._narrow(*located)
         if found is None:
             return [], total
-        key = self._key_at(*found)
-        rows = self._all("page_from_key", key_at=key[0], key_id=key[1])
-        return [_listed(r) for r in rows], total
+        key_at, key_id = self._key_at(*found)
+        rows = self._all(Statements.page_from_key, key_at=key_at, key_id=key_id)
+        return [_listed(row) for row in rows], total
 
     def _narrow(self, period: periods.Period, offset: int) -> tuple[periods.Period, int]:
         """From a block down to the day that holds the row."""
         if period.width != periods.BLOCK_DAYS:
             return period, offset
-        sums = self._all("day_sums", block_lo=period.lo, block_hi=period.hi)
+        sums = self._all(Statements.day_sums, block_lo=period.lo, block_hi=period.hi)
         days = [periods.Period(1, start, start + periods.DAY, int(n)) for start, n in sums]
         located = periods.locate(days, offset)
         assert located is not None, "a block's days add up to the block"
@@ -221,10 +237,11 @@ class _Read:
         """`(created_at, id)` of the row `offset` places from the newest in `period`."""
         bounds = {"piece_lo": max(period.lo, self.lo), "piece_hi": min(period.hi, self.hi)}
         if offset <= period.n // 2:
-            rows = self._all("key_newest", skip=offset, **bounds)
+            rows = self._all(Statements.key_newest, skip=offset, **bounds)
         else:
-            rows = self._all("key_oldest", skip=period.n - 1 - offset, **bounds)
-        return int(rows[0][0]), str(rows[0][1])
+            rows = self._all(Statements.key_oldest, skip=period.n - 1 - offset, **bounds)
+        created_at, order_id = rows[0]
+        return int(created_at), str(order_id)
 
 
 def _piece_params(pieces: tuple[periods.Piece, ...]) -> dict[str, int]:
@@ -240,112 +257,136 @@ def _piece_params(pieces: tuple[periods.Piece, ...]) -> dict[str, int]:
 
 
 def _listed(row: Any) -> ListedOrder:
+    """A row of `_COLUMNS`; SQLite keeps booleans as integers."""
+    (
+        order_id,
+        status,
+        requirements_met,
+        phone_numbers_count,
+        created_at,
+        updated_at,
+        phone_numbers_json,
+        sub_number_orders_ids_json,
+        customer_reference,
+        connection_id,
+        messaging_profile_id,
+        billing_group_id,
+    ) = row
     return ListedOrder(
-        row[0],
-        row[1],
-        bool(row[2]),
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        row[8],
-        row[9],
-        row[10],
-        row[11],
+        order_id,
+        status,
+        bool(requirements_met),
+        phone_numbers_count,
+        created_at,
+        updated_at,
+        phone_numbers_json,
+        sub_number_orders_ids_json,
+        customer_reference,
+        connection_id,
+        messaging_profile_id,
+        billing_group_id,
     )
 
 
 class Statements:
-    """SQL text per (statement, filter shape), built once, in the driver's parameter style."""
+    """SQL text per (statement, filter shape), built once, in the driver's parameter style.
+    Each statement is a method taking the shape; `text` caches what it builds."""
 
     def __init__(self, sqlite: bool) -> None:
         self.sqlite = sqlite
-        self._cache: dict[tuple[str, Shape], str] = {}
+        self._cache: dict[tuple[Build, Shape], str] = {}
 
-    def get(self, name: str, shape: Shape) -> str:
-        text = self._cache.get((name, shape))
+    def text(self, build: Build, shape: Shape) -> str:
+        text = self._cache.get((build, shape))
         if text is None:
-            text = getattr(self, f"_{name}")(shape)
+            text = build(self, shape)
             if not self.sqlite:
                 text = re.sub(r":(\w+)", r"%(\1)s", text)
-            self._cache[name, shape] = text
+            self._cache[build, shape] = text
         return text
 
     @staticmethod
-    def _filters(shape: Shape) -> str:
-        status, met, count, reference, ranged = shape
+    def _tallied(shape: Shape) -> list[str]:
+        """The account and the filters that the tallies also group by."""
         clauses = ["account_id = :account"]
-        clauses += [
-            f"{column} = :{param}"
-            for on, (_, column, param) in zip((status, met, count), _TALLIED, strict=True)
-            if on
-        ]
-        if reference:
+        if shape.status:
+            clauses.append("status = :status")
+        if shape.requirements_met:
+            clauses.append("requirements_met = :met")
+        if shape.phone_numbers_count:
+            clauses.append("phone_numbers_count = :count")
+        return clauses
+
+    @classmethod
+    def _tally_filters(cls, shape: Shape) -> str:
+        return " AND ".join(cls._tallied(shape))
+
+    @classmethod
+    def _filters(cls, shape: Shape) -> str:
+        """Every filter, on order rows."""
+        clauses = cls._tallied(shape)
+        if shape.customer_reference:
             clauses.append("customer_reference = :reference")
-        if ranged:
+        if shape.created_range:
             clauses.append("created_at >= :lo AND created_at < :hi")
         return " AND ".join(clauses)
 
-    @staticmethod
-    def _tally_filters(shape: Shape) -> str:
-        clauses = ["account_id = :account"]
-        clauses += [
-            f"{column} = :{param}"
-            for on, (_, column, param) in zip(shape[:3], _TALLIED, strict=True)
-            if on
-        ]
-        return " AND ".join(clauses)
-
-    def _total(self, shape: Shape) -> str:
-        reference, ranged = shape[3], shape[4]
+    def total(self, shape: Shape) -> str:
         tallied = self._tally_filters(shape)
-        if reference and ranged:
+        if shape.customer_reference and shape.created_range:
             return f"SELECT count(*) FROM number_orders WHERE {self._filters(shape)}"
-        if reference:
+        if shape.customer_reference:
             return (
                 "SELECT coalesce(sum(n), 0) FROM order_reference_counts "
                 f"WHERE {tallied} AND customer_reference = :reference"
             )
-        if ranged:
-            return "SELECT " + " + ".join(f"({self._piece_total(shape, i)})" for i in range(5))
+        if shape.created_range:
+            totals = (
+                f"({self._piece_total(shape, index, width)})"
+                for index, width in enumerate(periods.PIECE_WIDTHS)
+            )
+            return "SELECT " + " + ".join(totals)
         return f"SELECT coalesce(sum(n), 0) FROM order_counts WHERE {tallied}"
 
-    def _piece_total(self, shape: Shape, index: int) -> str:
-        if index in (0, 4):  # see `periods.edge`
-            tallied = self._tally_filters(shape)
-            return (
-                f"SELECT :p{index}whole * (SELECT coalesce(sum(n), 0) FROM order_period_counts "
-                f"WHERE {tallied} AND period_days = 1 AND period_start = :p{index}day) "
-                f"+ :p{index}sign * (SELECT count(*) FROM number_orders WHERE {tallied} "
-                f"AND created_at >= :p{index}x AND created_at < :p{index}y)"
-            )
-        width = periods.BLOCK_DAYS if index == 2 else 1
+    def _piece_total(self, shape: Shape, index: int, width: int) -> str:
+        """The orders in piece `index` of `periods.split`, which is `width` days wide."""
+        if width == periods.ROWS:
+            return self._edge_total(shape, index)
         return (
             "SELECT coalesce(sum(n), 0) FROM order_period_counts "
             f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
             f"AND period_start >= :p{index}lo AND period_start < :p{index}hi"
         )
 
-    def _total_and_page(self, shape: Shape) -> str:
+    def _edge_total(self, shape: Shape, index: int) -> str:
+        """A partial day at an edge of the range, counted as `periods.edge` says."""
+        tallied = self._tally_filters(shape)
         return (
-            f"SELECT t.total, p.* FROM (SELECT ({self._total(shape)}) AS total) AS t "
-            f"LEFT JOIN ({self._page(shape)}) AS p ON true ORDER BY p.created_at DESC, p.id DESC"
+            f"SELECT :p{index}whole * (SELECT coalesce(sum(n), 0) FROM order_period_counts "
+            f"WHERE {tallied} AND period_days = 1 AND period_start = :p{index}day) "
+            f"+ :p{index}sign * (SELECT count(*) FROM number_orders WHERE {tallied} "
+            f"AND created_at >= :p{index}x AND created_at < :p{index}y)"
         )
 
-    def _page(self, shape: Shape) -> str:
+    def total_and_page(self, shape: Shape) -> str:
+        return (
+            f"SELECT t.total, p.* FROM (SELECT ({self.total(shape)}) AS total) AS t "
+            f"LEFT JOIN ({self.page(shape)}) AS p ON true ORDER BY p.created_at DESC, p.id DESC"
+        )
+
+    def page(self, shape: Shape) -> str:
         return (
             f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
             f"{_NEWEST} LIMIT :size OFFSET :offset"
         )
 
-    def _period_sums(self, shape: Shape) -> str:
+    def period_sums(self, shape: Shape) -> str:
+        """`(piece index, period start, n)` for every period of every piece."""
         parts = []
-        for index in range(5):
-            if index in (0, 4):
-                parts.append(f"SELECT {index}, 0, ({self._piece_total(shape, index)})")
+        for index, width in enumerate(periods.PIECE_WIDTHS):
+            if width == periods.ROWS:
+                parts.append(f"SELECT {index}, 0, ({self._edge_total(shape, index)})")
             else:
-                width = periods.BLOCK_DAYS if index == 2 else 1
                 parts.append(
                     f"SELECT {index}, period_start, sum(n) FROM order_period_counts "
                     f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
@@ -354,7 +395,7 @@ class Statements:
                 )
         return " UNION ALL ".join(parts)
 
-    def _day_sums(self, shape: Shape) -> str:
+    def day_sums(self, shape: Shape) -> str:
         return (
             "SELECT period_start, sum(n) FROM order_period_counts "
             f"WHERE {self._tally_filters(shape)} AND period_days = 1 "
@@ -368,13 +409,13 @@ class Statements:
             f"AND created_at >= :piece_lo AND created_at < :piece_hi {order} LIMIT 1 OFFSET :skip"
         )
 
-    def _key_newest(self, shape: Shape) -> str:
+    def key_newest(self, shape: Shape) -> str:
         return self._key(shape, _NEWEST)
 
-    def _key_oldest(self, shape: Shape) -> str:
+    def key_oldest(self, shape: Shape) -> str:
         return self._key(shape, _OLDEST)
 
-    def _page_from_key(self, shape: Shape) -> str:
+    def page_from_key(self, shape: Shape) -> str:
         return (
             f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
             "AND created_at <= :key_at AND (created_at < :key_at OR id <= :key_id) "

@@ -21,6 +21,9 @@ EARLIEST = -(2**62 // BLOCK) * BLOCK
 LATEST = (2**62 // BLOCK) * BLOCK
 
 ROWS = 0  # a piece counted from order rows
+# The widths of the five pieces of `split`, oldest first: the partial day at the lower edge,
+# whole days, whole blocks, whole days, the partial day at the upper edge.
+PIECE_WIDTHS = (ROWS, 1, BLOCK_DAYS, 1, ROWS)
 
 
 class Piece(NamedTuple):
@@ -49,8 +52,9 @@ def _ceil(micros: int, width: int) -> int:
     return -((-micros) // width) * width
 
 
-def split(lo: int, hi: int) -> tuple[Piece, Piece, Piece, Piece, Piece]:
-    """Always five pieces (some empty), so the statements that read them keep one shape."""
+def split(lo: int, hi: int) -> tuple[Piece, ...]:
+    """Always the five pieces of `PIECE_WIDTHS` (some empty), so the statements that read
+    them keep one shape."""
     lo, hi = max(lo, EARLIEST), min(hi, LATEST)
     if lo >= hi:
         return _pieces(lo, lo, lo, lo, lo, lo)
@@ -63,16 +67,9 @@ def split(lo: int, hi: int) -> tuple[Piece, Piece, Piece, Piece, Piece]:
     return _pieces(lo, day_lo, block_lo, block_hi, day_hi, hi)
 
 
-def _pieces(
-    lo: int, day_lo: int, block_lo: int, block_hi: int, day_hi: int, hi: int
-) -> tuple[Piece, Piece, Piece, Piece, Piece]:
-    return (
-        Piece(ROWS, lo, day_lo),
-        Piece(1, day_lo, block_lo),
-        Piece(BLOCK_DAYS, block_lo, block_hi),
-        Piece(1, block_hi, day_hi),
-        Piece(ROWS, day_hi, hi),
-    )
+def _pieces(*bounds: int) -> tuple[Piece, ...]:
+    """The pieces between six ascending bounds, with the widths of `PIECE_WIDTHS`."""
+    return tuple(map(Piece, PIECE_WIDTHS, bounds, bounds[1:]))
 
 
 class Edge(NamedTuple):

@@ -1,15 +1,12 @@
-"""Row shapes and the count tallies shared by the store's reads and writes."""
+"""Order row shapes and the count tallies shared by the store's reads and writes."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table
 
 from number_orders.domain.orders import (
     NumberOrder,
@@ -18,23 +15,13 @@ from number_orders.domain.orders import (
     RegulatoryRequirement,
 )
 from number_orders.storage import periods
+from number_orders.storage.interface import CountKey
 from number_orders.storage.schema import (
-    api_keys,
     number_orders,
     order_counts,
     order_period_counts,
     order_reference_counts,
-    rate_limit_counters,
 )
-
-API_KEY_COLUMNS = (
-    api_keys.c.key_id,
-    api_keys.c.account_id,
-    api_keys.c.secret_hash,
-    api_keys.c.created_at,
-    api_keys.c.revoked_at,
-)
-FIND_API_KEY = select(*API_KEY_COLUMNS).where(api_keys.c.key_id == bindparam("key_id"))
 
 ORDER_COLUMNS = (
     number_orders.c.id,
@@ -50,9 +37,6 @@ ORDER_COLUMNS = (
     number_orders.c.messaging_profile_id,
     number_orders.c.billing_group_id,
 )
-
-# (status, requirements_met, phone_numbers_count, customer_reference, day of created_at)
-CountKey = tuple[str, bool, int, str | None, int]
 
 
 def order_row(
@@ -137,44 +121,6 @@ def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> 
         _upsert(conn, table, keys, rows)
 
 
-def update_order(conn: Connection, account_id: str, order_id: str, **values: Any) -> bool:
-    """Change an order's columns and keep every tally exact, inside the caller's transaction.
-
-    The row is locked before its old tally key is read (`FOR UPDATE` on PostgreSQL; SQLite
-    writers are serialised by `BEGIN IMMEDIATE`), so two writers changing one order cannot
-    both move it from the same key. Use this for any change to status, requirements_met,
-    phone_numbers_count, customer_reference or created_at. False if there is no such order.
-    """
-    c = number_orders.c
-    where = (c.account_id == account_id, c.id == order_id)
-    row = conn.execute(select(*_TALLIED_COLUMNS).where(*where).with_for_update()).first()
-    if row is None:
-        return False
-    conn.execute(update(number_orders).where(*where).values(**values))
-    old = dict(row._mapping)
-    move_count(conn, account_id, _key_of(old), _key_of({**old, **values}))
-    return True
-
-
-_TALLIED_COLUMNS = (
-    number_orders.c.status,
-    number_orders.c.requirements_met,
-    number_orders.c.phone_numbers_count,
-    number_orders.c.customer_reference,
-    number_orders.c.created_at,
-)
-
-
-def _key_of(row: Mapping[str, Any]) -> CountKey:
-    return (
-        row["status"],
-        bool(row["requirements_met"]),
-        row["phone_numbers_count"],
-        row["customer_reference"],
-        periods.period_start(row["created_at"], 1),
-    )
-
-
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:
     if before != after:
         add_counts(conn, account_id, Counter({before: -1, after: 1}))
@@ -239,18 +185,3 @@ def order_from_row(row: Any) -> NumberOrder:
         messaging_profile_id=row.messaging_profile_id,
         billing_group_id=row.billing_group_id,
     )
-
-
-def lease_statement(conn: Connection) -> Any:
-    """Upsert that adds `:used` to a key's counter for a window and returns the new total."""
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = dialect_insert(rate_limit_counters).values(
-        account_id=bindparam("account_id"),
-        key_id=bindparam("key_id"),
-        window_start=bindparam("window_start"),
-        used=bindparam("used"),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["account_id", "key_id", "window_start"],
-        set_={"used": rate_limit_counters.c.used + statement.excluded.used},
-    ).returning(rate_limit_counters.c.used)

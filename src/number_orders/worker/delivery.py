@@ -1,6 +1,7 @@
 """The webhook delivery loop: claim due events from the outbox, POST them signed, record
-what happened. Any number of loops (in `serve` processes and `worker` commands) can run
-against one store: a claim is a lease, so no two loops send the same attempt.
+what happened, each through the service. Any number of loops (in `serve` processes and
+`worker` commands) can run against one store: a claim is a lease, so no two loops send
+the same attempt.
 
 Attempts run concurrently (up to `concurrency`), each outside any transaction; one slow
 receiver holds one slot, never the loop. The HTTP transport is injectable (httpx), so a
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import httpx
 import orjson
 
-from number_orders.domain.signing import SigningKey, new_signing_key, signature_headers
+from number_orders.domain.signing import SigningKey, signature_headers
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.webhooks import (
     AttemptResult,
@@ -31,8 +32,7 @@ from number_orders.domain.webhooks import (
     next_step,
 )
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import Store
-from number_orders.storage.outbox import new_lease_token
+from number_orders.service.webhooks import Webhooks
 
 log = logging.getLogger("number_orders.webhooks")
 
@@ -53,7 +53,7 @@ class LoopOptions:
 class WebhookDelivery:
     def __init__(
         self,
-        store: Store,
+        service: Webhooks,
         policy: DeliveryPolicy,
         options: LoopOptions | None = None,
         *,
@@ -61,7 +61,7 @@ class WebhookDelivery:
         rng: random.Random | None = None,
         clock: Callable[[], int] = now_micros,
     ) -> None:
-        self.store = store
+        self.service = service
         self.policy = policy
         self.options = options or LoopOptions()
         self.transport = transport
@@ -111,7 +111,7 @@ class WebhookDelivery:
 
     async def _write(self, batch: list[tuple[AttemptResult, NextStep]]) -> bool:
         try:
-            await asyncio.to_thread(self.store.finish_webhook_attempts, batch)
+            await asyncio.to_thread(self.service.finish_webhook_attempts, batch)
         except Exception as error:
             # If never recorded, the leases run out and the events are sent again.
             log.warning("recording %d webhook attempts failed (%s)", len(batch), error)
@@ -152,19 +152,13 @@ class WebhookDelivery:
         return len(events)
 
     def _claim(self, limit: int) -> list[ClaimedEvent]:
-        return self.store.claim_webhook_events(
-            self.clock(),
-            limit,
-            self.policy.lease_micros,
-            new_lease_token(),
-            self.options.per_account,
+        return self.service.claim_webhook_events(
+            self.clock(), limit, self.policy.lease_micros, self.options.per_account
         )
 
     def _signing_key(self) -> SigningKey:
         # Read per claim, so a rotation applies to the next attempt in every process.
-        return self.store.active_signing_key() or self.store.ensure_signing_key(
-            new_signing_key(self.clock())
-        )
+        return self.service.delivery_signing_key(self.clock())
 
     def wake(self) -> None:
         """Look for due events now rather than at the next poll; callable from any thread

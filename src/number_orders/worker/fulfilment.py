@@ -1,4 +1,5 @@
-"""The fulfilment worker: settles due orders outside any request.
+"""The fulfilment worker: settles due orders, and reviews submitted requirement groups
+(`requirement_groups.py`), outside any request.
 
 Runs as a thread inside each `serve` process and as `number-orders worker`. Any number of
 them can share one database: each batch is claimed in a transaction that other workers
@@ -15,8 +16,8 @@ from collections.abc import Callable
 
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
-from number_orders.service import NumberOrdersService
-from number_orders.storage import FulfilledOrder
+from number_orders.service import FulfilledOrder, NumberOrdersService
+from number_orders.worker import requirement_groups
 
 log = logging.getLogger("number_orders.worker")
 
@@ -69,11 +70,13 @@ class FulfilmentWorker:
                 self._pause(self._idle_wait())
 
     def run_once(self) -> bool:
-        """Settle one batch; True if the batch was full (more may be due)."""
+        """Settle one batch and review one batch of requirement groups; True if either
+        batch was full (more may be due)."""
         fulfilled = self.service.fulfil_due_orders(self.batch)
         if fulfilled and self.on_fulfilled is not None:
             self.on_fulfilled(fulfilled)
-        return len(fulfilled) == self.batch
+        reviewed = requirement_groups.review_requirement_groups(self.service, now_micros())
+        return len(fulfilled) == self.batch or reviewed == requirement_groups.BATCH
 
     def _idle_wait(self) -> float:
         due = self.service.next_fulfilment_at()

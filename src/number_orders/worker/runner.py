@@ -1,6 +1,7 @@
 """Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
-own (`number-orders worker`): fulfilment threads, and the webhook delivery loop on a
-thread with an event loop of its own, so neither competes with request handling."""
+own (`number-orders worker`): fulfilment threads, the reservation expiry thread, and the
+webhook delivery loop on a thread with an event loop of its own, so none competes with
+request handling."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import httpx
 
 from number_orders.config import Settings
 from number_orders.domain.webhooks import DeliveryPolicy
-from number_orders.service import NumberOrdersService
-from number_orders.storage import FulfilledOrder, Store
+from number_orders.service import FulfilledOrder, NumberOrdersService, Store
+from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
+from number_orders.worker.expiry import ExpiryWorker
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 from number_orders.worker.retention import Pruner
 
@@ -33,11 +35,18 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 def webhook_delivery(
     settings: Settings, store: Store, transport: httpx.AsyncBaseTransport | None = None
 ) -> WebhookDelivery:
+    """A delivery loop with a service of its own over `store`."""
+    return _delivery(settings, NumberOrdersService(store), transport)
+
+
+def _delivery(
+    settings: Settings, service: Webhooks, transport: httpx.AsyncBaseTransport | None
+) -> WebhookDelivery:
     options = LoopOptions(
         per_account=settings.webhook_account_concurrency,
         poll_interval=settings.webhook_poll_interval,
     )
-    return WebhookDelivery(store, delivery_policy(settings), options, transport=transport)
+    return WebhookDelivery(service, delivery_policy(settings), options, transport=transport)
 
 
 class DeliveryThread:
@@ -68,41 +77,44 @@ class DeliveryThread:
         # The signing key exists before the first event can be sent ("generated on first
         # start"); if the store is down now, the loop makes it on its first claim instead.
         try:
-            await asyncio.to_thread(NumberOrdersService(self.delivery.store).ensure_signing_key)
+            await asyncio.to_thread(self.delivery.service.ensure_signing_key)
         except Exception as error:
             log.warning("could not make sure a webhook signing key exists yet (%s)", error)
         await self.delivery.run(self._stop)
 
 
 class Background:
-    """Fulfilment, webhook delivery and retention together. Orders settled here wake the
-    delivery loop, so their events go out at once rather than at its next poll."""
+    """Fulfilment, reservation expiry, webhook delivery and retention together. Orders
+    settled here wake the delivery loop, so their events go out at once rather than at its
+    next poll."""
 
     def __init__(
         self,
         settings: Settings,
-        store: Store,
         service: NumberOrdersService,
         fulfilment_threads: int = 1,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.delivery = DeliveryThread(webhook_delivery(settings, store, webhook_transport))
+        self.delivery = DeliveryThread(_delivery(settings, service, webhook_transport))
         self.fulfilment = WorkerThreads(
             [
                 FulfilmentWorker(service, on_fulfilled=self._fulfilled)
                 for _ in range(fulfilment_threads)
             ]
         )
-        self.pruner = Pruner(store, settings)
+        self.expiry = ExpiryWorker(service)
+        self.pruner = Pruner(service, settings)
 
     def start(self) -> Background:
         self.delivery.start()
         self.fulfilment.start()
+        self.expiry.start()
         self.pruner.start()
         return self
 
     def stop(self) -> None:
         self.pruner.stop()
+        self.expiry.stop()
         self.fulfilment.stop()
         self.delivery.stop()
 

@@ -1,0 +1,127 @@
+"""Number orders: the list, create, retrieve and update; fulfilment by the workers; and
+loading orders in bulk (seed, demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from number_orders import errors
+from number_orders.domain.creating import NewOrder, build_order
+from number_orders.domain.fulfilment import has_work, settle
+from number_orders.domain.idempotency import HEADER, RETENTION_MICROS, IdempotencyKey
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail, parse_order_id
+from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.timestamps import now_micros
+from number_orders.domain.updating import OrderUpdate
+from number_orders.storage import FulfilledOrder, NumberOrderStore, RowBatch, StoredOrder
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    orders: list[ListedOrder]
+    total_results: int
+    query: ListQuery
+
+    @property
+    def total_pages(self) -> int:
+        return self.query.total_pages(self.total_results)
+
+
+class NumberOrders:
+    store: NumberOrderStore
+    rules: RequirementRules
+    fulfilment_delay: int  # microseconds from creation until the worker looks at an order
+    # Nudges an in-process worker when work is queued; other processes poll.
+    fulfilment_due: Callable[[], None]
+
+    def list_number_orders(self, account_id: str, query: ListQuery) -> Page:
+        orders, total = self.store.list_number_orders(account_id, query)
+        return Page(orders, total, query)
+
+    def list_is_quick(self, query: ListQuery) -> bool:
+        return self.store.list_is_quick(query)
+
+    def create_number_order(
+        self, account_id: str, new: NewOrder, idempotency: IdempotencyKey | None = None
+    ) -> NumberOrderDetail:
+        """A new pending order; with a key used before, the order that key made."""
+        now = now_micros()
+        detail = build_order(new, self.rules, now)
+        stored = StoredOrder(detail, self._due(detail, now))
+        prior = self.store.create_number_order(account_id, stored, idempotency)
+        if prior is None:
+            self._queued(stored)
+            return detail
+        assert idempotency is not None
+        if prior.fingerprint != idempotency.fingerprint:
+            raise errors.idempotency_key_reused(HEADER)
+        return self.retrieve_number_order(account_id, prior.order_id)
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail:
+        """The caller's order; unknown, malformed and other accounts' ids are all 404."""
+        valid_id = parse_order_id(order_id)
+        detail = self.store.retrieve_number_order(account_id, valid_id) if valid_id else None
+        if detail is None:
+            raise _order_not_found()
+        return detail
+
+    def update_number_order(
+        self, account_id: str, order_id: str, update: OrderUpdate
+    ) -> NumberOrderDetail:
+        now = now_micros()
+
+        def change(stored: StoredOrder) -> StoredOrder | None:
+            detail = update.apply(stored.detail, now)
+            if detail is None:
+                return None
+            # Supplying requirements can give the worker something to do again.
+            due = stored.fulfil_at if stored.fulfil_at is not None else self._due(detail, now)
+            return StoredOrder(detail, due)
+
+        valid_id = parse_order_id(order_id)
+        result = self.store.update_number_order(account_id, valid_id, change) if valid_id else None
+        if result is None:
+            raise _order_not_found()
+        self.fulfilment_due()
+        return result
+
+    # -- fulfilment --------------------------------------------------------------------
+
+    def fulfil_due_orders(self, limit: int) -> list[FulfilledOrder]:
+        """Settle up to `limit` due orders that no other worker is settling."""
+        now = now_micros()
+        return self.store.fulfil_due_orders(
+            now, limit, lambda detail, take: settle(detail, take, now)
+        )
+
+    def next_fulfilment_at(self) -> int | None:
+        return self.store.next_fulfilment_at()
+
+    def expire_idempotency_keys(self) -> int:
+        return self.store.expire_idempotency_keys(now_micros() - RETENTION_MICROS)
+
+    # -- loading in bulk ---------------------------------------------------------------
+
+    def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
+        """Orders made elsewhere (the demo's), counted; those with work join the queue."""
+        return self.store.insert_number_orders(account_id, orders)
+
+    def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:
+        """Orders made straight as rows (`seed`); `finish_loading` after the last."""
+        return self.store.load_order_rows(account_id, batches)
+
+    def finish_loading(self) -> None:
+        self.store.finish_loading()
+
+    def _due(self, detail: NumberOrderDetail, now: int) -> int | None:
+        return now + self.fulfilment_delay if has_work(detail.numbers) else None
+
+    def _queued(self, stored: StoredOrder) -> None:
+        if stored.fulfil_at is not None:
+            self.fulfilment_due()
+
+
+def _order_not_found() -> errors.ApiError:
+    return errors.not_found("No number order with this id exists.")

@@ -1,0 +1,83 @@
+"""What the service needs from persistence, and nothing more: one Protocol per resource
+(`accounts.py`, `number_orders.py`, ...), and `Store`, all of them together.
+
+Nothing here imports SQL: the service and the worker see only these types.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
+from number_orders.storage.interface.number_orders import (
+    Change,
+    CountKey,
+    FailingOrder,
+    FulfilledOrder,
+    NumberOrderStore,
+    RowBatch,
+    Settle,
+    StoredOrder,
+)
+from number_orders.storage.interface.number_reservations import (
+    Extension,
+    NumberReservationStore,
+)
+from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.requirement_groups import (
+    GroupChange,
+    RequirementGroupStore,
+    Review,
+    Reviewed,
+)
+from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
+from number_orders.storage.interface.webhooks import WebhookStore
+
+__all__ = [
+    "AccountStore",
+    "ApiKeyRecord",
+    "Change",
+    "CommentChange",
+    "CommentStore",
+    "CountKey",
+    "Extension",
+    "FailingOrder",
+    "FulfilledOrder",
+    "GroupChange",
+    "NumberOrderStore",
+    "NumberReservationStore",
+    "RateLimitStore",
+    "RequirementGroupStore",
+    "Review",
+    "Reviewed",
+    "RowBatch",
+    "Settle",
+    "Store",
+    "StoredOrder",
+    "WebhookDeliveryStore",
+    "WebhookStore",
+    "Write",
+]
+
+
+class Store(
+    AccountStore,
+    NumberOrderStore,
+    NumberReservationStore,
+    WebhookStore,
+    WebhookDeliveryStore,
+    RateLimitStore,
+    RequirementGroupStore,
+    CommentStore,
+    Protocol,
+):
+    """Every resource's store, and the connection to it as a whole."""
+
+    def ping(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def after_fork(self) -> None:
+        """In a forked child: leave the parent's connections to the parent."""
+        ...

@@ -1,0 +1,200 @@
+"""Number orders in the SQL store: the list (`pages.py`), the order lifecycle
+(`lifecycle.py`, `holdings.py`), the count tallies (`queries.py`) and bulk loading
+(`bulk.py`). Each method is one transaction (or, for loading, a series of them)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from number_orders.domain.fulfilment import has_work
+from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
+from number_orders.domain.listing import ListedOrder, ListQuery
+from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.timestamps import now_micros
+from number_orders.storage import bulk, lifecycle, queries, retention
+from number_orders.storage.interface import (
+    Change,
+    FailingOrder,
+    FulfilledOrder,
+    RowBatch,
+    Settle,
+    StoredOrder,
+)
+from number_orders.storage.pages import PageReader
+from number_orders.storage.part import StorePart
+from number_orders.storage.schema import number_orders
+
+_INSERT_BATCH = 5_000
+
+log = logging.getLogger("number_orders.worker")
+
+
+class SqlNumberOrders(StorePart):
+    pages: PageReader
+
+    # -- the list ----------------------------------------------------------------------
+
+    def list_number_orders(
+        self, account_id: str, query: ListQuery
+    ) -> tuple[list[ListedOrder], int]:
+        return self.pages.list_number_orders(account_id, query)
+
+    def list_is_quick(self, query: ListQuery) -> bool:
+        return self.pages.is_quick(query)
+
+    # -- the order lifecycle -----------------------------------------------------------
+
+    def create_number_order(
+        self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
+    ) -> PriorRequest | None:
+        def attempt() -> PriorRequest | None:
+            with self.writing() as conn:
+                if idempotency is not None:
+                    prior = lifecycle.use_idempotency_key(conn, account_id, idempotency, order)
+                    if prior is not None:
+                        return prior
+                lifecycle.insert_order(conn, account_id, order)
+            return None
+
+        try:
+            return lifecycle.retrying(attempt)
+        except IntegrityError:
+            # A concurrent request with the same key committed first (PostgreSQL makes the
+            # loser wait on the key, then fail): run again to read what it stored.
+            if idempotency is None:
+                raise
+            return lifecycle.retrying(attempt)
+
+    def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
+        with self.reading() as conn:
+            row = conn.execute(lifecycle.select_order(account_id, order_id)).first()
+        return lifecycle.stored_from_row(row).detail if row else None
+
+    def update_number_order(
+        self, account_id: str, order_id: str, change: Change
+    ) -> NumberOrderDetail | None:
+        def attempt() -> NumberOrderDetail | None:
+            with self.writing() as conn:
+                row = conn.execute(
+                    lifecycle.select_order(account_id, order_id).with_for_update()
+                ).first()
+                if row is None:
+                    return None
+                stored = lifecycle.stored_from_row(row)
+                changed = change(stored)
+                if changed is None:
+                    return stored.detail
+                lifecycle.write_order(conn, account_id, changed)
+                before, after = stored.detail.order, changed.detail.order
+                queries.move_count(
+                    conn, account_id, queries.count_key(before), queries.count_key(after)
+                )
+                return changed.detail
+
+        return lifecycle.retrying(attempt)
+
+    def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
+        def attempt() -> list[FulfilledOrder]:
+            with self.writing() as conn:
+                rows = conn.execute(lifecycle.due(now, limit)).all()
+                fulfilled = [lifecycle.fulfil(conn, row, now, settle) for row in rows]
+                # Counts last and in one sorted statement: see `lifecycle.insert_order`.
+                for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
+                    queries.add_counts(conn, account_id, moves)
+                return fulfilled
+
+        # An order that cannot be settled is moved out of the way and the batch runs
+        # again without it: at most once per order of the batch.
+        for _ in range(limit):
+            try:
+                return lifecycle.retrying(attempt)
+            except lifecycle.OrderFailed as failed:
+                self._defer(failed, now)
+        return lifecycle.retrying(attempt)
+
+    def _defer(self, failed: lifecycle.OrderFailed, now: int) -> None:
+        with self.writing() as conn:
+            deferred = lifecycle.defer(conn, failed, now)
+        if deferred is not None:
+            failures, due = deferred
+            log.error(
+                "fulfilment of order %s (account %s) failed %d time(s) in a row: %s; "
+                "next try in %.0f s",
+                failed.order_id,
+                failed.account_id,
+                failures,
+                failed,
+                (due - now) / 1_000_000,
+            )
+
+    def failing_orders(self, limit: int) -> list[FailingOrder]:
+        """Queued orders whose settling failed, soonest retry first, over every account."""
+        with self.reading() as conn:
+            return lifecycle.failing(conn, limit)
+
+    def next_fulfilment_at(self) -> int | None:
+        c = number_orders.c
+        with self.reading() as conn:
+            value = conn.execute(select(func.min(c.fulfil_at)).where(c.fulfil_at.is_not(None)))
+            result: int | None = value.scalar_one()
+        return result
+
+    # -- retention: one bounded batch per call, each in a short transaction ---------------
+
+    def expire_idempotency_keys(self, before: int, limit: int = 500) -> int:
+        """Up to `limit` idempotency keys first used before `before`; how many went."""
+        with self.writing() as conn:
+            return retention.expire_idempotency_keys(conn, before, limit)
+
+    def prune_webhook_events(self, before: int, limit: int) -> tuple[int, int]:
+        """Up to `limit` events delivered or dead before `before`, with their attempts."""
+        with self.writing() as conn:
+            return retention.prune_webhook_events(conn, before, limit)
+
+    def prune_empty_tallies(self, limit: int) -> dict[str, int]:
+        """Up to `limit` zero rows of each tally table, one transaction per table."""
+        pruned = {}
+        for table in retention.TALLIES:
+            with self.writing() as conn:
+                pruned[table.name] = retention.prune_empty_tallies(conn, table, limit)
+        return pruned
+
+    # -- loading in bulk ---------------------------------------------------------------
+
+    def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
+        """Bulk insert in large batches, counts included, in as few transactions as fit."""
+        total = 0
+        batch: list[NumberOrderDetail] = []
+        for detail in orders:
+            batch.append(detail)
+            if len(batch) >= _INSERT_BATCH:
+                total += self._insert_batch(account_id, batch)
+                batch = []
+        if batch:
+            total += self._insert_batch(account_id, batch)
+        return total
+
+    def _insert_batch(self, account_id: str, batch: list[NumberOrderDetail]) -> int:
+        # Loaded orders that the worker could settle join its queue, as if just created.
+        now = now_micros()
+        order_rows = [
+            queries.order_row(account_id, d, now if has_work(d.numbers) else None) for d in batch
+        ]
+        counts = Counter(queries.count_key(d.order) for d in batch)
+        with self.writing() as conn:
+            conn.execute(insert(number_orders), order_rows)
+            queries.add_counts(conn, account_id, counts)
+        return len(batch)
+
+    def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:
+        """Seeding's fast path: rows already shaped as `bulk.ORDER_COLUMNS` tuples."""
+        return bulk.load(self.engine, account_id, batches)
+
+    def finish_loading(self) -> None:
+        """After the last `load_order_rows` of a seed: checkpoint and fresh statistics."""
+        bulk.finish(self.engine)

@@ -54,6 +54,27 @@ KNOWN = {
         "US,CA,GB,DE,FR,NL,IE,ES,IT,SE,AU,BR,MX,JP",
     ),
     "inventory_warm": ("NUMBER_ORDERS_INVENTORY_WARM", "--cold-inventory", True),
+    "head_timeout": ("NUMBER_ORDERS_HEAD_TIMEOUT", "--head-timeout", 5.0),
+    "max_connections": ("NUMBER_ORDERS_MAX_CONNECTIONS", "--max-connections", 1024),
+    "event_retention_days": (
+        "NUMBER_ORDERS_EVENT_RETENTION_DAYS",
+        "--event-retention-days",
+        30.0,
+    ),
+    "prune_interval": ("NUMBER_ORDERS_PRUNE_INTERVAL", "--prune-interval", 600.0),
+    "prune_batch": ("NUMBER_ORDERS_PRUNE_BATCH", "--prune-batch", 500),
+    "webhook_account_concurrency": (
+        "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY",
+        "--webhook-account-concurrency",
+        4,
+    ),
+    "metrics_token": ("NUMBER_ORDERS_METRICS_TOKEN", "--metrics-token", ""),
+    "auth_failure_limit": ("NUMBER_ORDERS_AUTH_FAILURE_LIMIT", "--auth-failure-limit", 1000),
+    "database_connections": (
+        "NUMBER_ORDERS_DATABASE_CONNECTIONS",
+        "--database-connections",
+        64,
+    ),
 }
 
 # A valid value other than the default, as text, for every setting.
@@ -78,6 +99,15 @@ OTHER = {
     "inventory_seed": "staging-2",
     "inventory_countries": "GB,us",
     "inventory_warm": "0",
+    "head_timeout": "2.5",
+    "max_connections": "0",
+    "event_retention_days": "7.5",
+    "prune_interval": "0",
+    "prune_batch": "50",
+    "webhook_account_concurrency": "0",
+    "metrics_token": "metrics-secret",
+    "auth_failure_limit": "0",
+    "database_connections": "12",
 }
 
 

@@ -280,6 +280,91 @@ SETTINGS: tuple[Setting, ...] = (
         "waits seconds for it",
         flag="--cold-inventory",
     ),
+    # -- limits against hostile or unlucky load (see docs/ARCHITECTURE.md) ------------------
+    Setting(
+        "head_timeout",
+        "NUMBER_ORDERS_HEAD_TIMEOUT",
+        float,
+        5.0,
+        "seconds a connection has, from its start or its last response, to send a whole "
+        "request head (also how long an idle kept-alive connection stays open)",
+        above=0,
+        metavar="SECONDS",
+    ),
+    Setting(
+        "max_connections",
+        "NUMBER_ORDERS_MAX_CONNECTIONS",
+        int,
+        1024,
+        "open connections per server process; past it a request is a 503; 0: no limit",
+        minimum=0,
+        metavar="N",
+    ),
+    # Retention, applied by the background worker every `prune_interval` seconds (`prune`
+    # does it on demand) in transactions of at most `prune_batch` rows.
+    Setting(
+        "event_retention_days",
+        "NUMBER_ORDERS_EVENT_RETENTION_DAYS",
+        float,
+        30.0,
+        "days delivered and dead webhook events (with their attempts) are kept; 0: forever",
+        minimum=0,
+        metavar="DAYS",
+    ),
+    Setting(
+        "prune_interval",
+        "NUMBER_ORDERS_PRUNE_INTERVAL",
+        float,
+        600.0,
+        "seconds between the worker's pruning rounds; 0: never",
+        minimum=0,
+        metavar="SECONDS",
+    ),
+    Setting(
+        "prune_batch",
+        "NUMBER_ORDERS_PRUNE_BATCH",
+        int,
+        500,
+        "most rows one pruning transaction deletes",
+        minimum=1,
+        metavar="ROWS",
+    ),
+    Setting(
+        "webhook_account_concurrency",
+        "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY",
+        int,
+        4,
+        "webhook attempts one account may have in flight over every delivery loop; 0: no limit",
+        minimum=0,
+        metavar="N",
+    ),
+    Setting(
+        "metrics_token",
+        "NUMBER_ORDERS_METRICS_TOKEN",
+        str,
+        "",
+        "when set, /metrics answers only 'Authorization: Bearer <this token>'",
+        metavar="TOKEN",
+    ),
+    Setting(
+        "auth_failure_limit",
+        "NUMBER_ORDERS_AUTH_FAILURE_LIMIT",
+        int,
+        1000,
+        "failed authentications one client address may make per minute and process before "
+        "it is answered 429 (a valid key always passes); 0: no limit",
+        minimum=0,
+        metavar="PER_MINUTE",
+    ),
+    Setting(
+        "database_connections",
+        "NUMBER_ORDERS_DATABASE_CONNECTIONS",
+        int,
+        64,
+        "PostgreSQL connections all processes of one serve may open together",
+        minimum=1,
+        metavar="N",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -312,6 +397,15 @@ class Settings:
     inventory_seed: str = _default("inventory_seed")
     inventory_countries: str = _default("inventory_countries")
     inventory_warm: bool = _default("inventory_warm")
+    head_timeout: float = _default("head_timeout")
+    max_connections: int = _default("max_connections")
+    event_retention_days: float = _default("event_retention_days")
+    prune_interval: float = _default("prune_interval")
+    prune_batch: int = _default("prune_batch")
+    webhook_account_concurrency: int = _default("webhook_account_concurrency")
+    metrics_token: str = _default("metrics_token")
+    auth_failure_limit: int = _default("auth_failure_limit")
+    database_connections: int = _default("database_connections")
 
     def __post_init__(self) -> None:
         # Settings built in code get the same checks as those read from outside.

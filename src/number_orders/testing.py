@@ -78,8 +78,10 @@ class ServeProcess:
         log: Path | None = None,
         cwd: Path | None = None,
         warm_inventory: bool = False,
+        preexec: Callable[[], None] | None = None,
     ) -> None:
         self.port = free_port()
+        self.preexec = preexec  # run in the child before `serve` starts (limits, say)
         self.settings = settings.with_changes(
             host=LOOPBACK, port=self.port, inventory_warm=warm_inventory
         )
@@ -119,6 +121,7 @@ class ServeProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
+                preexec_fn=self.preexec,
             )
         try:
             wait_until(self._ready, timeout, interval=0.05)

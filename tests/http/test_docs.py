@@ -43,6 +43,19 @@ def test_it_describes_create_retrieve_and_update() -> None:
     assert (header["name"], header["in"]) == ("Idempotency-Key", "header")
 
 
+def test_every_operation_documents_the_refusals_any_request_can_get() -> None:
+    """Before any handler runs, any request can be refused: no key (401), an address past
+    its failed authentications or a key past its rate (429), a URL or head too large (414,
+    431), the store or the connection limit (503)."""
+    for item in openapi_document()["paths"].values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert {"401", "414", "429", "431", "500", "503"} <= set(operation["responses"])
+            if "requestBody" in operation:
+                assert {"400", "413", "415", "422"} <= set(operation["responses"])
+
+
 def test_the_vendored_seed_spec_is_valid_openapi_of_the_list_endpoint() -> None:
     seed = yaml.safe_load(SEED_SPEC.read_text())
     validate(seed)

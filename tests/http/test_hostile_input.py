@@ -315,6 +315,7 @@ def test_a_body_over_the_limit_is_413(
 BROKEN_BODIES = [
     b"[" * 100_000 + b"]" * 100_000,
     b'{"a":' * 50_000 + b"1" + b"}" * 50_000,  # nested past any parser's depth
+    b'{"x":' + b"[" * 600 + b"]" * 600 + b"}",  # parsed by orjson, but deeper than allowed
     b'{"customer_reference": "\xff\xfe"}',  # not UTF-8
     b"not json",
     b"[]",
@@ -342,6 +343,30 @@ def test_bodies_that_are_no_json_object_are_400(
     target: Target, method: str, path: str, body: bytes
 ) -> None:
     assert_refused(body_request(target, method, path, body), 400, "10015")
+
+
+@pytest.mark.parametrize("depth", [33, 300, 600, 1000])
+def test_a_deeply_nested_unknown_field_with_an_idempotency_key_is_400(
+    target: Target, depth: int
+) -> None:
+    """Anything parsed must be as shallow as the fingerprint (and every later step) can
+    handle: the body is refused at the parser, with the envelope, before anyone sees it."""
+    nested = b'{"a":' * depth + b"1" + b"}" * depth
+    body = b'{"phone_numbers": [{"phone_number": "+13125550143"}], "x": ' + nested + b"}"
+    headers = b"Content-Type: application/json\r\nIdempotency-Key: deep-%d\r\n" % depth
+    headers += b"Content-Length: %d\r\n" % len(body)
+    answer = target.request("/v2/number_orders", b"POST", headers, body)
+    assert_refused(answer, 400, "10015")
+    assert "nest" in str(answer.errors()[0]["detail"])
+
+
+def test_the_deepest_body_allowed_is_accepted(target: Target) -> None:
+    nested = b'{"a":' * 31 + b"1" + b"}" * 31
+    body = b'{"phone_numbers": [{"phone_number": "+13125550144"}], "x": ' + nested + b"}"
+    headers = b"Content-Type: application/json\r\nIdempotency-Key: deep-ok\r\n"
+    headers += b"Content-Length: %d\r\n" % len(body)
+    answer = target.request("/v2/number_orders", b"POST", headers, body)
+    assert answer.status == 200, answer.body[:300]
 
 
 @pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)

@@ -289,6 +289,18 @@ def test_several_bad_parameters_give_one_error_each_in_query_order(listing: List
     assert params == ["filter[status]", "page[size]", "filter[zzz]", "page[number]"]
 
 
+def test_hundreds_of_bad_parameters_list_the_first_hundred_and_count_the_rest(
+    listing: Listing,
+) -> None:
+    query = "&".join(f"filter[x{i}]=1" for i in range(500))
+    response = listing.get(query)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert len(errors) == 101
+    assert [e["source"]["parameter"] for e in errors[:100]] == [f"filter[x{i}]" for i in range(100)]
+    assert errors[100]["code"] == "10015" and "400 more" in errors[100]["detail"]
+
+
 # -- authentication, routes, methods ----------------------------------------------------
 
 

@@ -233,6 +233,17 @@ def test_a_requirement_of_another_order_is_refused(orders: Orders) -> None:
     assert "requirement" in response.json()["errors"][0]["detail"]
 
 
+def test_thousands_of_unknown_requirements_get_a_bounded_answer(orders: Orders) -> None:
+    created = orders.create(number("GB"))
+    items = [{"requirement_id": f"unknown-{i}", "field_value": "x"} for i in range(9000)]
+    response = orders.patch(created["id"], {"regulatory_requirements": items})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert len(errors) == 101 and len(response.content) < 64 * 1024
+    assert errors[0]["source"]["pointer"] == "/regulatory_requirements/0/requirement_id"
+    assert "8900 more" in errors[100]["detail"]
+
+
 def test_a_repeated_requirement_is_refused(orders: Orders) -> None:
     created = orders.create(number("GB"))
     item = {"requirement_id": requirement_id(created, 0), "field_value": "a"}

@@ -14,7 +14,7 @@ import httpx
 import uvicorn
 
 from number_orders.config import Settings
-from number_orders.server import build_app
+from number_orders.server import UVICORN_OPTIONS, build_app, front_door_options
 from number_orders.storage.sql_store import SqlStore
 
 
@@ -29,7 +29,8 @@ class LiveServer:
         config = uvicorn.Config(
             self.app,
             loop="asyncio",
-            http="httptools",
+            http=UVICORN_OPTIONS["http"],
+            **front_door_options(settings),
             access_log=False,
             log_level="warning",
             lifespan="on",

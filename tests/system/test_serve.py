@@ -4,7 +4,10 @@ key, `--body-limit` applies, and SIGTERM lets in-flight requests finish before a
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+import resource
 import signal
 import threading
 import time
@@ -17,11 +20,11 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from number_orders.config import Settings
-from number_orders.server import open_store
-from number_orders.testing import ServeProcess, wait_until
+from number_orders.server import connections_per_process, log_connection_budget, open_store
+from number_orders.testing import PostgresServer, ServeProcess, wait_until
 from tests.support.app import bearer, new_key
 from tests.support.operations import parse_metrics, wait_for_a_fresh_window
 
@@ -158,6 +161,112 @@ def test_sigterm_finishes_requests_in_flight_then_exits_cleanly(
         assert [a.status_code for a in answers] == [200]
         assert served.process.wait(30) == 0
     assert "Traceback" not in served.log_text()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_secrets_reach_every_server_process_but_not_its_environment(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The database password and the metrics token are not in the environment of the
+    processes `serve --workers 2` starts (which their own children would inherit), yet
+    every process connects and checks the token."""
+    store = open_store(database_url)
+    key = new_key(store, "acme")
+    store.close()
+    password = "pw-" + "7f3a9c1e5b" * 2
+    if database_url.startswith("postgresql"):  # the test server trusts any password
+        database_url = make_url(database_url).set(password=password).render_as_string(False)
+    token = "metrics-" + "c0ffee" * 5
+    with serving(database_url, tmp_path, workers=2, metrics_token=token) as served:
+        workers = children(served.process.pid)
+        assert len(workers) >= 2
+        for pid in workers:
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+            assert token.encode() not in environment
+            assert password.encode() not in environment
+            assert b"NUMBER_ORDERS_DATABASE_URL=" in environment
+        with ThreadPoolExecutor(8) as pool:  # new connections, spread over both processes
+            answers = list(pool.map(lambda _: get(served, "/v2/number_orders", key), range(40)))
+            metrics = list(pool.map(lambda _: get(served, "/metrics"), range(20)))
+            opened = list(
+                pool.map(
+                    lambda _: get(served, "/metrics", token),
+                    range(20),
+                )
+            )
+        assert {a.status_code for a in answers} == {200}
+        assert len({line["pid"] for line in log_lines(served) if line["status"] == 200}) == 2
+        assert {m.status_code for m in metrics} == {401}
+        assert {m.status_code for m in opened} == {200}
+        log = served.log_text()
+        assert password not in log
+        if database_url.startswith("postgresql"):
+            # Pools are sized from the settings, and the total is logged at start.
+            assert "up to 32 connections per server process, 64 for 2 process(es)" in log
+        assert served.stop() == 0
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.levelno, record.getMessage()))
+
+
+def test_a_connection_budget_past_postgresqls_limit_is_warned_about(
+    postgres: PostgresServer,
+) -> None:
+    url = postgres.create_database("budget")
+    logger, collected = logging.getLogger("number_orders.server"), Collected()
+    level = logger.level
+    logger.addHandler(collected)
+    logger.setLevel(logging.INFO)
+    try:
+        log_connection_budget(Settings(database_url=url, workers=4, database_connections=400))
+        log_connection_budget(Settings(database_url=url, workers=4))
+    finally:
+        logger.removeHandler(collected)
+        logger.setLevel(level)
+    lines = collected.lines
+    assert [level for level, _ in lines] == [logging.INFO, logging.WARNING, logging.INFO]
+    assert "up to 100 connections per server process, 400 for 4" in lines[0][1]
+    assert "allows 200 connections" in lines[1][1]
+    assert "up to 16 connections per server process, 64 for 4" in lines[2][1]
+    # Each process's two pools split its share: 4 steady plus 4 in bursts, each.
+    store = open_store(url, connections_per_process(Settings(database_url=url, workers=4)))
+    try:
+        pools = [store.engine.pool, store.pages.engine.pool]
+        assert [(p.size(), p._max_overflow) for p in pools] == [(4, 4), (4, 4)]  # type: ignore[attr-defined]
+    finally:
+        store.close()
+
+
+def test_serve_raises_its_open_file_limit_to_fit_its_connections(
+    database_url: str, tmp_path: Path
+) -> None:
+    def low_limit() -> None:
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (512, hard))
+
+    settings = Settings(database_url=database_url, demo=False, workers=2)
+    log = tmp_path / "serve.log"
+    with ServeProcess(settings, log=log, cwd=tmp_path, preexec=low_limit) as served:
+        for pid in [served.process.pid, *children(served.process.pid)]:
+            limits = Path(f"/proc/{pid}/limits").read_text()
+            line = next(x for x in limits.splitlines() if x.startswith("Max open files"))
+            assert int(line.split()[3]) >= 1024 + 256, line
+        assert served.stop() == 0
 
 
 def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@ loopback port, and the official client verifying every delivery. Both engines.""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import telnyx
@@ -206,3 +208,80 @@ def test_a_wake_up_delivers_without_waiting_for_the_next_poll(
         settle(store, account_id, orders(store, account_id, 1)[0])
         delivery.wake()
         receiver.wait_for(1, timeout=5)
+
+
+def test_a_receiver_that_never_answers_holds_only_its_accounts_share_of_slots(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    patient = fast.with_changes(webhook_timeout=4.0, webhook_max_attempts=100)
+    with WebhookReceiver() as black_hole:
+        black_hole.answer(*[Answer(200, delay=30.0)] * 100)
+        stuck = account_with_url(store, "stuck", black_hole.url)
+        for detail in orders(store, stuck, 20):  # more than the loop's 16 slots, due first
+            settle(store, stuck, detail)
+        fine = account_with_url(store, "fine", receiver.url)
+        events = {settle(store, fine, d) for d in orders(store, fine, 3, seed=2)}
+        with delivery_loop(patient):
+            delivered = receiver.wait_for(3, timeout=3.0)  # well before any attempt times out
+            assert len(black_hole.deliveries) <= patient.webhook_account_concurrency
+        assert {d.event_id for d in delivered} == events
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def claims_refused(store: SqlStore) -> Iterator[None]:
+    """Every claim fails with an error of the database that is no outage (a trigger
+    refuses the lease), until the block ends."""
+    if store.sqlite:
+        create = (
+            "CREATE TRIGGER refuse_lease BEFORE UPDATE OF lease_token ON webhook_events "
+            "WHEN NEW.lease_token IS NOT NULL BEGIN SELECT RAISE(ABORT, 'lease refused'); END"
+        )
+        drop = ["DROP TRIGGER refuse_lease"]
+    else:
+        create = (
+            "CREATE FUNCTION refuse_lease() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.lease_token IS NOT NULL THEN RAISE EXCEPTION 'lease refused'; END IF; "
+            "RETURN NEW; END $$; CREATE TRIGGER refuse_lease BEFORE UPDATE ON webhook_events "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_lease()"
+        )
+        drop = ["DROP TRIGGER refuse_lease ON webhook_events", "DROP FUNCTION refuse_lease()"]
+    with store.writing() as conn:
+        conn.exec_driver_sql(create)
+    try:
+        yield
+    finally:
+        with store.writing() as conn:
+            for statement in drop:
+                conn.exec_driver_sql(statement)
+
+
+def test_a_claim_that_fails_for_no_outage_is_logged_as_an_error_and_delivery_goes_on(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    logger, collected = logging.getLogger("number_orders.webhooks"), Collected()
+    logger.addHandler(collected)
+    try:
+        with delivery_loop(fast):
+            with claims_refused(store):
+                first = settle(store, account_id, orders(store, account_id, 1)[0])
+                wait_until(lambda: len([r for r in collected.records if r.exc_info]) >= 2)
+                assert receiver.deliveries == []
+            # The same loop, still running, delivers once claims work again.
+            [delivery] = receiver.wait_for(1)
+        errors = [r for r in collected.records if r.levelno == logging.ERROR]
+        assert errors and all("claiming events failed" in r.getMessage() for r in errors)
+        assert "lease refused" in str(errors[0].exc_info[1])  # type: ignore[index]
+        assert not any("unavailable" in r.getMessage() for r in collected.records)
+    finally:
+        logger.removeHandler(collected)
+    assert delivery.event_id == first

@@ -8,10 +8,17 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from number_orders.config import Settings
+from number_orders.domain.creating import NewOrder
+from number_orders.domain.fulfilment import settle
+from number_orders.domain.timestamps import now_micros
+from number_orders.service import NumberOrdersService
+from number_orders.storage.schema import number_orders
 from number_orders.storage.sql_store import SqlStore
 from tests.support.app import InProcess, new_key
+from tests.support.live import LiveServer, client_for
 from tests.support.orders import assert_counts_exact, number, order_body, quiet, settled
 
 
@@ -159,3 +166,53 @@ def test_configured_requirements_decide_what_waits(settings: Settings, store: Sq
         home = quiet(client, create(client, number())["id"])
         (requirement,) = home["phone_numbers"][0]["regulatory_requirements"]
         assert requirement["field_type"] == "textual" and home["status"] == "pending"
+
+
+def poison(store: SqlStore, order_id: str) -> None:
+    """An order row the worker cannot read (its numbers are not the JSON it wrote), put at
+    the head of the queue."""
+    with store.writing() as conn:
+        conn.execute(
+            update(number_orders)
+            .where(number_orders.c.id == order_id)
+            .values(phone_number_details='[{"no": "numbers"}]', fulfil_at=1)
+        )
+
+
+def test_an_order_that_cannot_be_settled_is_moved_aside_and_the_rest_settle(
+    store: SqlStore,
+) -> None:
+    service = NumberOrdersService(store)
+    account_id = service.create_api_key("acme").account.account_id
+    ids = [
+        service.create_number_order(account_id, NewOrder.from_body(order_body(number()))).order.id
+        for _ in range(5)
+    ]
+    poison(store, ids[0])
+    started = now_micros()
+    settled_ids = {f.detail.order.id for f in service.fulfil_due_orders(50)}
+    assert settled_ids == set(ids[1:])
+    [failing] = store.failing_orders(10)
+    assert (failing.account_id, failing.order_id, failing.failures) == (account_id, ids[0], 1)
+    assert "KeyError" in failing.error
+    assert failing.retry_at >= started + 1_000_000  # out of the way, not retried at once
+    assert service.fulfil_due_orders(50) == []
+    # Each failure in a row waits twice as long.
+    store.fulfil_due_orders(failing.retry_at, 50, lambda d, take: settle(d, take, 0))
+    [again] = store.failing_orders(10)
+    assert again.failures == 2 and again.retry_at - failing.retry_at >= 2_000_000
+    assert_counts_exact(store)
+
+
+def test_the_worker_keeps_settling_new_orders_behind_one_it_cannot_settle(
+    live: LiveServer, store: SqlStore
+) -> None:
+    with client_for(live, new_key(store, "acme")) as client:
+        stuck = create(client, number())
+        settled(client, stuck["id"])
+        poison(store, stuck["id"])
+        for _ in range(3):
+            assert (
+                settled(client, create(client, number())["id"], timeout=10)["status"] == "success"
+            )
+    assert [f.order_id for f in store.failing_orders(10)] == [stuck["id"]]

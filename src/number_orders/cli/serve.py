@@ -13,7 +13,13 @@ from number_orders.config import Settings, add_flags
 from number_orders.seed.demo import prepare_demo
 
 # The settings each command offers as flags (`config.SETTINGS` says how each is spelled).
-WORKER_SETTINGS = ("webhook_max_attempts", "reservation_seconds")
+WORKER_SETTINGS = (
+    "webhook_max_attempts",
+    "reservation_seconds",
+    "webhook_account_concurrency",
+    "event_retention_days",
+    "prune_interval",
+)
 SERVE_SETTINGS = (
     "host",
     "port",
@@ -25,6 +31,11 @@ SERVE_SETTINGS = (
     "inventory_seed",
     "inventory_countries",
     "inventory_warm",
+    "metrics_token",
+    "max_connections",
+    "head_timeout",
+    "auth_failure_limit",
+    "database_connections",
     *WORKER_SETTINGS,
 )
 

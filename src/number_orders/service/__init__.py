@@ -21,6 +21,7 @@ from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
 from number_orders.service.requirement_groups import RequirementGroups
 from number_orders.service.requirements import RequirementsCatalogue
+from number_orders.service.retention import Retention
 from number_orders.service.webhook_deliveries import WebhookDeliveries
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
@@ -52,6 +53,7 @@ class NumberOrdersService(
     RequirementGroups,
     Comments,
     AvailableNumbers,
+    Retention,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""

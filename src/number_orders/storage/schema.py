@@ -67,6 +67,10 @@ number_orders = Table(
     # to do (settled, or waiting for requirements). The order row is its own job, so a
     # worker's claim and an update lock the same row and cannot deadlock.
     Column("fulfil_at", BigInteger),
+    # Set while settling the order fails: how many times in a row, and the last error. A
+    # failing order is moved back on the queue (`fulfil_at`) instead of blocking it.
+    Column("fulfil_failures", Integer),
+    Column("fulfil_error", Text),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -154,6 +158,16 @@ order_period_counts = Table(
     ),
 )
 
+# Tally rows that count zero (their orders moved to other keys) are found along these
+# small partial indexes and deleted by retention (`storage/retention.py`).
+for _tally in (order_counts, order_reference_counts, order_period_counts):
+    Index(
+        f"ix_{_tally.name}_empty",
+        _tally.c.account_id,
+        sqlite_where=_tally.c.n == 0,
+        postgresql_where=_tally.c.n == 0,
+    )
+
 # Requests admitted per API key and fixed one-minute window, shared by every server
 # process. Processes lease blocks of tokens from `used` (one upsert per block), so the
 # row is written once per block, not once per request; see `RateLimiter`.
@@ -213,7 +227,7 @@ Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
 # The server's own signing keys. They belong to no customer account, so they are filed
 # under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
 # other, and every query names that constant explicitly. At most one key is active (not
-# retired); retired keys are kept so earlier deliveries stay verifiable.
+# retired); retired keys are kept, public half only, so earlier deliveries stay verifiable.
 SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
 
 webhook_signing_keys = Table(
@@ -222,7 +236,8 @@ webhook_signing_keys = Table(
     Column("account_id", ID, nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("public_key", String(64), nullable=False),
-    Column("private_key", String(64), nullable=False),
+    # The active key's seed; NULL once retired, when only the public half is still needed.
+    Column("private_key", String(64)),
     Column("created_at", BigInteger, nullable=False),
     Column("retired_at", BigInteger),
     PrimaryKeyConstraint("account_id", "key_id"),
@@ -266,6 +281,15 @@ Index(
     webhook_events.c.account_id,
     webhook_events.c.created_at,
     webhook_events.c.id,
+)
+# Events with a lease (in flight, or left by a loop that died): how many attempts each
+# account has in flight, for the per-account limit of the claim.
+Index(
+    "ix_webhook_events_leased",
+    webhook_events.c.locked_until,
+    webhook_events.c.account_id,
+    sqlite_where=webhook_events.c.locked_until.is_not(None),
+    postgresql_where=webhook_events.c.locked_until.is_not(None),
 )
 # `events redeliver ID` names an event by its id alone.
 Index("ix_webhook_events_id", webhook_events.c.id)

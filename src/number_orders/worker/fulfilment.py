@@ -25,7 +25,6 @@ BATCH = 50
 IDLE_WAIT = 0.25  # seconds between looks when idle: how soon work queued elsewhere is seen
 MIN_WAIT = 0.02
 ERROR_WAIT = 1.0
-EXPIRY_INTERVAL = 600.0  # seconds between sweeps of old idempotency keys
 
 
 class FulfilmentWorker:
@@ -42,7 +41,6 @@ class FulfilmentWorker:
         self.idle_wait = idle_wait
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._next_expiry = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -74,7 +72,6 @@ class FulfilmentWorker:
     def run_once(self) -> bool:
         """Settle one batch and review one batch of requirement groups; True if either
         batch was full (more may be due)."""
-        self._expire_keys()
         fulfilled = self.service.fulfil_due_orders(self.batch)
         if fulfilled and self.on_fulfilled is not None:
             self.on_fulfilled(fulfilled)
@@ -91,11 +88,6 @@ class FulfilmentWorker:
     def _pause(self, seconds: float) -> None:
         self._wake.wait(seconds)
         self._wake.clear()
-
-    def _expire_keys(self) -> None:
-        if time.monotonic() >= self._next_expiry:
-            self._next_expiry = time.monotonic() + EXPIRY_INTERVAL
-            self.service.expire_idempotency_keys()
 
 
 class WorkerThreads:

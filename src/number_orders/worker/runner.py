@@ -18,6 +18,7 @@ from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
 from number_orders.worker.expiry import ExpiryWorker
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from number_orders.worker.retention import Pruner
 
 log = logging.getLogger("number_orders.worker")
 
@@ -41,7 +42,10 @@ def webhook_delivery(
 def _delivery(
     settings: Settings, service: Webhooks, transport: httpx.AsyncBaseTransport | None
 ) -> WebhookDelivery:
-    options = LoopOptions(poll_interval=settings.webhook_poll_interval)
+    options = LoopOptions(
+        per_account=settings.webhook_account_concurrency,
+        poll_interval=settings.webhook_poll_interval,
+    )
     return WebhookDelivery(service, delivery_policy(settings), options, transport=transport)
 
 
@@ -80,8 +84,9 @@ class DeliveryThread:
 
 
 class Background:
-    """Fulfilment, reservation expiry and webhook delivery together. Orders settled here
-    wake the delivery loop, so their events go out at once rather than at its next poll."""
+    """Fulfilment, reservation expiry, webhook delivery and retention together. Orders
+    settled here wake the delivery loop, so their events go out at once rather than at its
+    next poll."""
 
     def __init__(
         self,
@@ -98,14 +103,17 @@ class Background:
             ]
         )
         self.expiry = ExpiryWorker(service)
+        self.pruner = Pruner(service, settings)
 
     def start(self) -> Background:
         self.delivery.start()
         self.fulfilment.start()
         self.expiry.start()
+        self.pruner.start()
         return self
 
     def stop(self) -> None:
+        self.pruner.stop()
         self.expiry.stop()
         self.fulfilment.stop()
         self.delivery.stop()

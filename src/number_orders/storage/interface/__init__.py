@@ -14,6 +14,7 @@ from number_orders.storage.interface.comments import CommentChange, CommentStore
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
+    FailingOrder,
     FulfilledOrder,
     NumberOrderStore,
     RowBatch,
@@ -43,6 +44,7 @@ __all__ = [
     "CommentStore",
     "CountKey",
     "Extension",
+    "FailingOrder",
     "FulfilledOrder",
     "GroupChange",
     "NumberOrderStore",

@@ -216,7 +216,9 @@ def test_another_accounts_unknown_and_malformed_ids_are_not_found(hooked: Hooked
 
 
 def test_pages_are_exact_and_bad_parameters_are_named(hooked: Hooked) -> None:
-    account_id = hooked.store.find_account("acme").account_id  # type: ignore[union-attr]
+    account = hooked.store.find_account("acme")
+    assert account is not None
+    account_id = account.account_id
     for detail in orders(hooked.store, account_id, 5):
         settle(hooked.store, account_id, detail)
     everything = [d["id"] for d in hooked.deliveries(**{"page[size]": "250"})["data"]]

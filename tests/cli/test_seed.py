@@ -31,3 +31,17 @@ def test_seed_is_repeatable_for_a_given_seed(cli: Cli, database_url: str, tmp_pa
     finally:
         first.close()
         second.close()
+
+
+def test_seeding_orders_the_account_already_holds_is_refused_in_words(
+    cli: Cli, database_url: str
+) -> None:
+    # As after a seed that was stopped part way: its finished batches are in the store.
+    seed = ("seed", "--account", "acme", "--orders", "1500", "--seed", "4", "--processes", "1")
+    assert cli(*seed, url=database_url).returncode == 0
+    again = cli(*seed, url=database_url)
+    assert again.returncode == 1
+    assert "already holds orders that this seed makes" in again.stderr
+    assert "Traceback" not in again.stderr
+    other_seed = cli(*seed[:-3], "5", "--processes", "1", url=database_url)
+    assert other_seed.returncode == 0, other_seed.stderr

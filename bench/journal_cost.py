@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.pg_server import PostgresServer, _free_port
-
 from bench.run import CLI, NOW, RESULTS, WRK_SECONDS, cli, get, wait_for, wrk
+from number_orders.testing import PostgresServer, free_port
 
 GOAL = 0.10  # the journal may cost the list at most this share of its throughput
 
@@ -122,7 +121,7 @@ def compare(engine: str, url: str, orders: int, rounds: int, seconds: int) -> Co
 def serve(url: str, key: str, *flags: str) -> Iterator[str]:
     """`number-orders serve` with the sandbox on, as `make bench` runs the server; the
     list's URL."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NUMBER_ORDERS_RUN_WORKER": "0",

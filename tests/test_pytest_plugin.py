@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from number_orders.pytest_plugin import DATABASE_OPTION
-from tests.conftest import make_database_url
-from tests.pg_server import PostgresServer
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -27,13 +25,12 @@ def readme_example() -> str:
 
 
 def test_the_readme_example_passes_against_the_installed_plugin(
-    pytester: pytest.Pytester, engine_name: str, request: pytest.FixtureRequest, tmp_path: Path
+    pytester: pytest.Pytester, database_url: str
 ) -> None:
     pytester.makepyfile(test_integration=readme_example())
     args = ["-p", "no:cacheprovider", "-v"]
-    if engine_name == "postgresql":
-        postgres: PostgresServer = request.getfixturevalue("postgres")
-        args += [DATABASE_OPTION, make_database_url("postgresql", postgres, tmp_path)]
+    if database_url.startswith("postgresql"):  # on SQLite, the plugin's own temporary file
+        args += [DATABASE_OPTION, database_url]
     result = pytester.runpytest_subprocess(*args, timeout=180)
     print("\n".join(result.outlines))  # shown with -s: the example's own report
     result.assert_outcomes(passed=3)

@@ -1,5 +1,7 @@
-"""`number-orders sandbox ...` as operators run it, in its own process, on both engines:
-the clock, faults, the journal, reset and drain, on the store directly."""
+"""`number-orders sandbox ...` as operators run it, in its own process (the clock it moves
+is the process's too), on both engines: the clock, faults, the journal, reset and drain,
+on the store directly; and another command that, given the admin token, follows the
+sandbox's clock."""
 
 from __future__ import annotations
 
@@ -7,23 +9,29 @@ import subprocess
 from typing import Any
 
 import orjson
+from sqlalchemy import update
 
 from number_orders.domain.creating import NewOrder
 from number_orders.domain.orders import SUCCESS
+from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import DELIVERED
 from number_orders.service import NumberOrdersService
+from number_orders.service.retention import DAY_MICROS
+from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
-from tests.orders import number, order_body
-from tests.test_cli import run
+from tests.support.cli import run_process
+from tests.support.orders import number, order_body
+from tests.support.outbox import orders, settle
 
 
 def sandbox(url: str, *args: str) -> Any:
-    done = run("sandbox", *args, url=url)
+    done = run_process("sandbox", *args, url=url)
     assert done.returncode == 0, done.stderr
     return orjson.loads(done.stdout)
 
 
 def refused(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    done = run("sandbox", *args, url=url)
+    done = run_process("sandbox", *args, url=url)
     assert done.returncode != 0 and done.stdout == ""
     return done
 
@@ -77,3 +85,24 @@ def test_the_journal_and_reset(database_url: str, store: SqlStore) -> None:
     assert removed["number_orders"] == 1 and removed["number_holdings"] == 1
     assert sandbox(database_url, "reset")["number_orders"] == 0
     assert store.find_account("acme") is not None and service.list_api_keys("acme")
+
+
+def test_a_command_with_the_admin_token_follows_the_clock(
+    database_url: str, store: SqlStore
+) -> None:
+    account_id = store.ensure_account("acme").account_id
+    (event,) = [settle(store, account_id, o) for o in orders(store, account_id, 1)]
+    ten_days_ago = now_micros() - 10 * DAY_MICROS
+    with store.writing() as conn:
+        conn.execute(
+            update(webhook_events)
+            .where(webhook_events.c.id == event)
+            .values(status=DELIVERED, next_attempt_at=ten_days_ago)
+        )
+    sandbox(database_url, "advance", str(25 * 86_400))  # 35 days ago on the sandbox's clock
+    on_the_wall_clock = run_process("prune", url=database_url)
+    assert on_the_wall_clock.returncode == 0 and "webhook_events" not in on_the_wall_clock.stdout
+    token = {"NUMBER_ORDERS_ADMIN_TOKEN": "operator-token-0123456789"}
+    sandboxed = run_process("prune", url=database_url, settings=token)
+    assert sandboxed.returncode == 0, sandboxed.stderr
+    assert "webhook_events: 1 deleted" in sandboxed.stdout.splitlines()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from telnyx import InternalServerError, Telnyx
 
-from tests.orders import number
-from tests.sandbox import LiveSandbox
+from tests.support.orders import number
+from tests.support.sandbox import LiveSandbox
 
 LIST = "/v2/number_orders"
 

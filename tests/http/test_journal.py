@@ -7,7 +7,7 @@ from number_orders.domain.journal import Exchange
 from number_orders.http.journal import Journal
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.orders import wait_until
+from number_orders.testing import wait_until
 
 
 def exchange(account_id: str, at: int) -> Exchange:

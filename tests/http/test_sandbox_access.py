@@ -1,13 +1,15 @@
 """Who may use the control API under `/_sandbox`, on both engines: only the operator's
 token; without one configured the prefix does not exist; API keys never work there and
-the token never works on `/v2`."""
+the token never works on `/v2`; wrong tokens count as failed authentications."""
 
 from __future__ import annotations
 
 import httpx
 
-from tests.live import LiveServer
-from tests.sandbox import ADMIN_TOKEN, LiveSandbox
+from number_orders.config import Settings
+from number_orders.storage.sql_store import SqlStore
+from tests.support.live import LiveServer
+from tests.support.sandbox import ADMIN_TOKEN, LiveSandbox, live_sandbox
 
 CONTROL = [
     ("GET", "/_sandbox/clock"),
@@ -78,3 +80,15 @@ def test_bodies_are_checked_like_the_apis(sandbox: LiveSandbox) -> None:
         response = sandbox.raw("POST", "/accounts", content=content, headers=headers)
         assert response.status_code == status, response.text
         assert response.json()["errors"]
+
+
+def test_wrong_tokens_count_against_the_address_but_the_token_still_opens(
+    settings: Settings, store: SqlStore
+) -> None:
+    limited = settings.with_changes(auth_failure_limit=3, run_worker=False)
+    with live_sandbox(limited, store) as sandbox:
+        clock = sandbox.server.root_url + "/_sandbox/clock"
+        wrong = {"Authorization": "Bearer wrong-token-0123456789"}
+        statuses = [httpx.get(clock, headers=wrong).status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        assert sandbox.raw("GET", "/clock").status_code == 200  # checked first, as keys are

@@ -4,7 +4,7 @@ optionally with its webhook URL; bad bodies are 422 with pointers."""
 from __future__ import annotations
 
 from number_orders.storage.sql_store import SqlStore
-from tests.sandbox import LiveSandbox
+from tests.support.sandbox import LiveSandbox
 
 
 def test_a_new_account_gets_a_working_key(sandbox: LiveSandbox, store: SqlStore) -> None:

@@ -8,8 +8,8 @@ import time
 from number_orders.config import Settings
 from number_orders.domain.timestamps import parse_instant
 from number_orders.storage.sql_store import SqlStore
-from tests.orders import number, order_body
-from tests.sandbox import LiveSandbox, live_sandbox
+from tests.support.orders import number, order_body
+from tests.support.sandbox import LiveSandbox, live_sandbox
 
 HOUR = 3600
 

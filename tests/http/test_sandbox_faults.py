@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from tests.orders import number, order_body
-from tests.sandbox import LiveSandbox
+from tests.support.orders import number, order_body
+from tests.support.sandbox import LiveSandbox
 
 LIST = "/v2/number_orders"
 ONE = "/v2/number_orders/{number_order_id}"

@@ -10,8 +10,8 @@ import httpx
 from number_orders.config import Settings
 from number_orders.domain.journal import BODY_LIMIT
 from number_orders.storage.sql_store import SqlStore
-from tests.orders import number, order_body
-from tests.sandbox import LiveSandbox, live_sandbox
+from tests.support.orders import number, order_body
+from tests.support.sandbox import LiveSandbox, live_sandbox
 
 JSON = {"content-type": "application/json"}
 

@@ -8,8 +8,8 @@ import httpx
 
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import Account
-from tests.orders import number, order_body
-from tests.sandbox import LiveSandbox
+from tests.support.orders import number, order_body
+from tests.support.sandbox import LiveSandbox
 
 
 def order(sandbox: LiveSandbox, account: Account, phone_number: str) -> str:

@@ -13,10 +13,10 @@ from number_orders.domain.timestamps import now_micros
 from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import wait_until
 from number_orders.worker.delivery import WebhookDelivery
 from number_orders.worker.runner import Background
 from number_orders.worker.steps import STEPS, Step, Work, drain
-from tests.orders import wait_until
 
 
 def work_on(store: SqlStore) -> Work:
@@ -44,10 +44,19 @@ class Queue:
         return Step("queue", self.run, next_due=next_due)
 
 
+def names(steps: tuple[Step, ...]) -> list[str]:
+    return [step.name for step in steps]
+
+
 def test_the_registry_names_each_step_once() -> None:
-    names = [step.name for step in STEPS]
-    assert names == ["fulfilment", "idempotency_keys", "webhooks"]
-    assert len(set(names)) == len(names)
+    assert names(STEPS) == [
+        "fulfilment",
+        "requirement_groups",
+        "reservations",
+        "retention",
+        "webhooks",
+    ]
+    assert len(set(names(STEPS))) == len(STEPS)
 
 
 def test_a_step_in_the_registry_runs_in_the_background_and_in_a_drain(
@@ -62,7 +71,7 @@ def test_a_step_in_the_registry_runs_in_the_background_and_in_a_drain(
     finally:
         background.stop()
     drained = drain(work_on(store), (*STEPS, drained_queue.step()))
-    assert drained.done == {"fulfilment": 0, "idempotency_keys": 0, "webhooks": 0, "queue": 3}
+    assert drained.done == {**dict.fromkeys(names(STEPS), 0), "queue": 3}
     assert drained.complete and drained.rounds == 4  # three with work, one to see none left
 
 

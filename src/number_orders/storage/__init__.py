@@ -1,16 +1,20 @@
 """Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
 for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
-resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`,
-`sandbox.py`)."""
+resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `webhook_deliveries.py`,
+`rate_limits.py`, `available_numbers.py`, `sandbox.py`, ...)."""
 
 from number_orders.storage.interface import (
     AccountStore,
     ApiKeyRecord,
+    AvailableNumberStore,
     Change,
     CountKey,
+    Extension,
+    FailingOrder,
     FulfilledOrder,
     NamedFault,
     NumberOrderStore,
+    NumberReservationStore,
     RateLimitStore,
     RowBatch,
     SandboxState,
@@ -18,17 +22,22 @@ from number_orders.storage.interface import (
     Settle,
     Store,
     StoredOrder,
+    WebhookDeliveryStore,
     WebhookStore,
 )
 
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
     "CountKey",
+    "Extension",
+    "FailingOrder",
     "FulfilledOrder",
     "NamedFault",
     "NumberOrderStore",
+    "NumberReservationStore",
     "RateLimitStore",
     "RowBatch",
     "SandboxState",
@@ -36,5 +45,6 @@ __all__ = [
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
 ]

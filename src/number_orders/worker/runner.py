@@ -1,6 +1,6 @@
 """Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
-own (`number-orders worker`): the step threads, and the webhook delivery loop on a thread
-with an event loop of its own, so neither competes with request handling."""
+own (`number-orders worker`): the step threads, the pruner, and the webhook delivery loop
+on a thread with an event loop of its own, so none competes with request handling."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.service import NumberOrdersService, Store
 from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
+from number_orders.worker.retention import Pruner
 from number_orders.worker.steps import STEPS, Step, Work, drain
 from number_orders.worker.threads import StepWorker, WorkerThreads
 
@@ -41,7 +42,10 @@ def webhook_delivery(
 def _delivery(
     settings: Settings, service: Webhooks, transport: httpx.AsyncBaseTransport | None
 ) -> WebhookDelivery:
-    options = LoopOptions(poll_interval=settings.webhook_poll_interval)
+    options = LoopOptions(
+        per_account=settings.webhook_account_concurrency,
+        poll_interval=settings.webhook_poll_interval,
+    )
     return WebhookDelivery(service, delivery_policy(settings), options, transport=transport)
 
 
@@ -81,9 +85,9 @@ class DeliveryThread:
 
 class Background:
     """The registry's steps (`steps.STEPS`): those without a loop of their own on step
-    threads, webhook delivery on its thread. Work done on the step threads wakes the
-    delivery loop, so a settled order's event goes out at once rather than at its next
-    poll."""
+    threads; webhook delivery and retention on their own threads. Work done on the step
+    threads wakes the delivery loop, so a settled order's event goes out at once rather
+    than at its next poll."""
 
     def __init__(
         self,
@@ -95,17 +99,20 @@ class Background:
     ) -> None:
         delivery = _delivery(settings, service, webhook_transport)
         self.delivery = DeliveryThread(delivery)
-        work = Work(service, delivery)
+        work = Work(service, delivery, settings)
         self.steps = WorkerThreads(
             [StepWorker(work, steps, on_work=delivery.wake) for _ in range(fulfilment_threads)]
         )
+        self.pruner = Pruner(service, settings)
 
     def start(self) -> Background:
         self.delivery.start()
         self.steps.start()
+        self.pruner.start()
         return self
 
     def stop(self) -> None:
+        self.pruner.stop()
         self.steps.stop()
         self.delivery.stop()
 
@@ -120,4 +127,4 @@ def drain_now(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Drained:
     """Every step, run until nothing is due (the sandbox's drain), in this thread."""
-    return drain(Work(service, _delivery(settings, service, transport)))
+    return drain(Work(service, _delivery(settings, service, transport), settings))

@@ -2,9 +2,10 @@
 
 A step does one batch of the work that is due now and says how much it did. The same
 steps run in two ways: in the background, by `runner.Background` (the step threads run
-them over and over; a step with a loop of its own, webhook delivery, runs on that loop),
-and to the end, by `drain` (`POST /_sandbox/drain`, `number-orders sandbox drain`), which
-runs them all until none has anything left. A new kind of work is one `Step` here.
+them over and over; a step with a loop of its own, webhook delivery or retention's
+pruner, runs on that loop), and to the end, by `drain` (`POST /_sandbox/drain`,
+`number-orders sandbox drain`), which runs them all until none has anything left. A new
+kind of work is one `Step` here.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from number_orders.config import Settings
 from number_orders.domain.sandbox import Drained
 from number_orders.domain.timestamps import now_micros
 from number_orders.service import NumberOrdersService
+from number_orders.worker import requirement_groups, retention
 from number_orders.worker.delivery import WebhookDelivery
 
 BATCH = 50  # items a step takes at a time; a full batch means more may be due
@@ -28,10 +31,12 @@ HELD_WAIT = 0.02
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """What steps run with: the service, and a delivery for webhook attempts."""
+    """What steps run with: the service, a delivery for webhook attempts, and the settings
+    (retention's)."""
 
     service: NumberOrdersService
     delivery: WebhookDelivery
+    settings: Settings = field(default_factory=Settings)
     batch: int = BATCH
 
 
@@ -40,13 +45,12 @@ class Step:
     """`run` does at most a batch of what is due now and returns how many items it did.
     `next_due` (optional) says when work is next due, in microseconds of the server's
     clock, counting work another worker holds right now as due; None when nothing waits.
-    In the background a step runs every pass of the step threads, or every `every`
-    seconds, or on a loop of its own (`own_loop`)."""
+    In the background a step runs every pass of the step threads, or on a loop of its
+    own (`own_loop`)."""
 
     name: str
     run: Callable[[Work], int]
     next_due: Callable[[Work], int | None] | None = None
-    every: float = 0.0
     own_loop: bool = False
 
     def is_due(self, work: Work) -> bool:
@@ -62,8 +66,27 @@ def next_settlement(work: Work) -> int | None:
     return work.service.next_fulfilment_at()
 
 
-def expire_idempotency_keys(work: Work) -> int:
-    return work.service.expire_idempotency_keys()
+def review_groups(work: Work) -> int:
+    return requirement_groups.review_requirement_groups(work.service, now_micros())
+
+
+def next_review(work: Work) -> int | None:
+    return work.service.next_requirement_review_at()
+
+
+def expire_reservations(work: Work) -> int:
+    return work.service.expire_due_reservations(work.batch)
+
+
+def next_expiry(work: Work) -> int | None:
+    return work.service.next_reservation_expiry_at()
+
+
+def prune(work: Work) -> int:
+    """One retention pass, while retention is on (`prune_interval` > 0)."""
+    if work.settings.prune_interval <= 0:
+        return 0
+    return sum(retention.prune(work.service, work.settings, now_micros()).values())
 
 
 def deliver_webhooks(work: Work) -> int:
@@ -76,7 +99,11 @@ def next_delivery(work: Work) -> int | None:
 
 STEPS: tuple[Step, ...] = (
     Step("fulfilment", settle_orders, next_due=next_settlement),
-    Step("idempotency_keys", expire_idempotency_keys, every=600.0),
+    Step("requirement_groups", review_groups, next_due=next_review),
+    Step("reservations", expire_reservations, next_due=next_expiry),
+    # A pass can be long (a backlog of old events): the pruner's thread runs it, every
+    # `prune_interval` seconds, so it never holds up the step threads.
+    Step("retention", prune, own_loop=True),
     Step("webhooks", deliver_webhooks, next_due=next_delivery, own_loop=True),
 )
 

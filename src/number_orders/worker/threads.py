@@ -1,5 +1,6 @@
 """The step threads: run the registry's steps (`steps.STEPS`: settling due orders,
-sweeping old idempotency keys, ...) over and over, outside any request.
+reviewing requirement groups, freeing expired reservations, ...) over and over, outside
+any request.
 
 Run inside each `serve` process and as `number-orders worker`. Any number of them can
 share one database: each step claims its batch in a transaction that other workers skip
@@ -48,7 +49,6 @@ class StepWorker:
         self.on_work = on_work
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._next_run = {step.name: 0.0 for step in self.steps}
 
     def wake(self) -> None:
         self._wake.set()
@@ -78,13 +78,9 @@ class StepWorker:
                 self._pause(self._idle_wait())
 
     def run_once(self) -> bool:
-        """One pass over the steps that are due to run; True if one did a full batch."""
+        """One pass over the steps; True if one did a full batch."""
         busy = False
         for step in self.steps:
-            if step.every:
-                if time.monotonic() < self._next_run[step.name]:
-                    continue
-                self._next_run[step.name] = time.monotonic() + step.every
             done = step.run(self.work)
             if done:
                 self.on_work()

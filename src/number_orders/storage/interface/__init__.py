@@ -9,39 +9,77 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.available_numbers import AvailableNumberStore
+from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
+    FailingOrder,
     FulfilledOrder,
     NumberOrderStore,
     RowBatch,
     Settle,
     StoredOrder,
 )
+from number_orders.storage.interface.number_reservations import (
+    Extension,
+    NumberReservationStore,
+)
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.requirement_groups import (
+    GroupChange,
+    RequirementGroupStore,
+    Review,
+    Reviewed,
+)
 from number_orders.storage.interface.sandbox import NamedFault, SandboxState, SandboxStore
+from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
+    "CommentChange",
+    "CommentStore",
     "CountKey",
+    "Extension",
+    "FailingOrder",
     "FulfilledOrder",
+    "GroupChange",
     "NamedFault",
     "NumberOrderStore",
+    "NumberReservationStore",
     "RateLimitStore",
+    "RequirementGroupStore",
+    "Review",
+    "Reviewed",
     "RowBatch",
     "SandboxState",
     "SandboxStore",
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
+    "Write",
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, SandboxStore, Protocol):
+class Store(
+    AccountStore,
+    NumberOrderStore,
+    NumberReservationStore,
+    WebhookStore,
+    WebhookDeliveryStore,
+    RateLimitStore,
+    RequirementGroupStore,
+    CommentStore,
+    AvailableNumberStore,
+    SandboxStore,
+    Protocol,
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

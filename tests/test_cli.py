@@ -59,6 +59,7 @@ def test_seed_is_repeatable_for_a_given_seed(database_url: str, tmp_path: Path) 
         == 0
     )
     from number_orders.domain.listing import ListQuery
+    from number_orders.domain.phone_number_listing import PhoneNumberQuery
     from number_orders.server import open_store
 
     first, second = open_store(database_url), open_store(other)
@@ -70,6 +71,18 @@ def test_seed_is_repeatable_for_a_given_seed(database_url: str, tmp_path: Path) 
         )
         assert a_total == b_total == 2500
         assert [o.id for o in a_orders] == [o.id for o in b_orders]
+        # The orders bought the same numbers (their instants follow each run's clock).
+        owned = PhoneNumberQuery(page_size=250, sort="phone_number")
+        a_numbers, a_owned = first.list_phone_numbers(
+            first.ensure_account("acme").account_id, owned
+        )
+        b_numbers, b_owned = second.list_phone_numbers(
+            second.ensure_account("acme").account_id, owned
+        )
+        assert a_owned == b_owned > 5000
+        assert [(n.id, n.phone_number, n.order_id) for n in a_numbers] == [
+            (n.id, n.phone_number, n.order_id) for n in b_numbers
+        ]
     finally:
         first.close()
         second.close()

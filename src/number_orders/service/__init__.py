@@ -8,20 +8,29 @@ from __future__ import annotations
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.number_orders import NumberOrders, Page
+from number_orders.service.phone_numbers import PhoneNumberPage, PhoneNumbers
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
 
 # What callers of the service handle: its results, and the store it is built on.
-__all__ = ["FulfilledOrder", "IssuedKey", "NumberOrdersService", "Page", "RowBatch", "Store"]
+__all__ = [
+    "FulfilledOrder",
+    "IssuedKey",
+    "NumberOrdersService",
+    "Page",
+    "PhoneNumberPage",
+    "RowBatch",
+    "Store",
+]
 
 
 def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits):
+class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits, PhoneNumbers):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 

@@ -3,12 +3,15 @@ for all), with one SQL implementation (`sql_store.SqlStore`, composed of one par
 resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`)."""
 
 from number_orders.storage.interface import (
+    PHONE_NUMBER_COLUMNS,
     AccountStore,
     ApiKeyRecord,
     Change,
     CountKey,
     FulfilledOrder,
     NumberOrderStore,
+    PhoneNumberChange,
+    PhoneNumberStore,
     RateLimitStore,
     RowBatch,
     Settle,
@@ -18,12 +21,15 @@ from number_orders.storage.interface import (
 )
 
 __all__ = [
+    "PHONE_NUMBER_COLUMNS",
     "AccountStore",
     "ApiKeyRecord",
     "Change",
     "CountKey",
     "FulfilledOrder",
     "NumberOrderStore",
+    "PhoneNumberChange",
+    "PhoneNumberStore",
     "RateLimitStore",
     "RowBatch",
     "Settle",

@@ -1,8 +1,9 @@
 """Bulk loading of order rows for seeding: the driver's fastest path on each engine.
 
-Rows arrive as tuples in `ORDER_COLUMNS` order with their tally changes, and go in with
-one `executemany` (SQLite) or `COPY` (PostgreSQL) per batch, tallies in the same
-transaction. Rows come oldest first, so every secondary index grows at its newest end;
+Rows arrive as tuples in `ORDER_COLUMNS` order with their tally changes and the numbers
+the orders bought, and go in with one `executemany` (SQLite) or `COPY` (PostgreSQL) per
+batch; the numbers become owned (`phone_number_rows.load`), all with their tallies in
+the same transaction. Rows come oldest first, so every secondary index grows at its newest end;
 that measured faster than dropping the indexes and building them again afterwards.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from number_orders.storage import queries
+from number_orders.storage import phone_number_rows, queries
 from number_orders.storage.interface import CountKey, RowBatch
 
 ORDER_COLUMNS = (
@@ -41,10 +42,12 @@ BATCH_ROWS = 10_000
 def load(engine: Engine, account_id: str, batches: Iterable[RowBatch]) -> int:
     loaded = 0
     with _loading(engine) as conn:
-        for rows, counts in _merged(batches):
+        for rows, counts, numbers in _merged(batches):
             with conn.begin():
                 _insert(conn, rows)
+                owned = phone_number_rows.load(conn, numbers)
                 queries.add_counts(conn, account_id, counts)
+                phone_number_rows.add_tallies(conn, account_id, added=owned)
             loaded += len(rows)
     return loaded
 
@@ -86,14 +89,16 @@ def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:
     """Batches of at least `BATCH_ROWS`: fewer commits, and fewer tally rows to upsert."""
     rows: list[tuple[Any, ...]] = []
     counts: Counter[CountKey] = Counter()
-    for more_rows, more_counts in batches:
+    numbers: list[tuple[Any, ...]] = []
+    for more_rows, more_counts, more_numbers in batches:
         rows += more_rows
         counts.update(more_counts)
+        numbers += more_numbers
         if len(rows) >= BATCH_ROWS:
-            yield rows, counts
-            rows, counts = [], Counter()
+            yield rows, counts, numbers
+            rows, counts, numbers = [], Counter(), []
     if rows:
-        yield rows, counts
+        yield rows, counts, numbers
 
 
 def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:

@@ -65,7 +65,11 @@ def take(conn: Connection, account_id: str, order_id: str, phone_number: str, no
         "state": OWNED,
         "updated_at": now,
     }
-    return conn.execute(_insert_or_ignore(conn).values(row)).rowcount == 1
+    # RETURNING, not rowcount: psycopg can report -1 for an ON CONFLICT DO NOTHING insert.
+    inserted = conn.execute(
+        _insert_or_ignore(conn).values(row).returning(number_holdings.c.phone_number)
+    )
+    return inserted.first() is not None
 
 
 def release(conn: Connection, account_id: str, order_id: str, phone_number: str) -> None:
@@ -84,3 +88,13 @@ def release(conn: Connection, account_id: str, order_id: str, phone_number: str)
 def _insert_or_ignore(conn: Connection) -> Insert:
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
     return dialect_insert(number_holdings).on_conflict_do_nothing(index_elements=["phone_number"])
+
+
+def release_owned(conn: Connection, account_id: str, phone_number: str) -> None:
+    """Free a number the account owns (a released phone number): free for everyone."""
+    h = number_holdings.c
+    conn.execute(
+        delete(number_holdings).where(
+            h.phone_number == phone_number, h.account_id == account_id, h.state == OWNED
+        )
+    )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
+from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.storage import holdings, outbox, queries
 from number_orders.storage.interface import CountKey, FulfilledOrder, Settle, StoredOrder
 from number_orders.storage.schema import idempotency_keys, number_orders
@@ -95,14 +96,20 @@ def due(now: int, limit: int) -> Any:
     )
 
 
-def fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
-    """Settle one claimed order; its count moves are the caller's (`count_moves`)."""
+def fulfil(
+    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
+) -> FulfilledOrder:
+    """Settle one claimed order. Its count moves (`count_moves`) and the records of the
+    numbers it bought, added to `bought` as (account, record), are the caller's to write."""
     stored = stored_from_row(row)
     order_id = stored.detail.order.id
     account_id: str = row.account_id
     settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
     for phone_number in settlement.failed:
         holdings.release(conn, account_id, order_id, phone_number)
+    numbers = {n.phone_number: n for n in settlement.detail.numbers}
+    order = settlement.detail.order
+    bought += [(account_id, purchased(order, numbers[p], now)) for p in settlement.succeeded]
     # Every number that could move has moved; the rest wait for requirements, and the
     # update that supplies them puts the order back on the queue.
     write_order(conn, account_id, StoredOrder(settlement.detail, None))

@@ -21,12 +21,13 @@ from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.pages import PageReader
+from number_orders.storage.phone_numbers import SqlPhoneNumbers
 from number_orders.storage.rate_limits import SqlRateLimits
 from number_orders.storage.unavailable import is_unavailable
 from number_orders.storage.webhooks import SqlWebhooks
 
 
-class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits):
+class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits, SqlPhoneNumbers):
     """Every resource's part together, over one engine, with the transactions they share."""
 
     def __init__(self, engine: Engine) -> None:

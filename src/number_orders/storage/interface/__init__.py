@@ -18,16 +18,24 @@ from number_orders.storage.interface.number_orders import (
     Settle,
     StoredOrder,
 )
+from number_orders.storage.interface.phone_numbers import (
+    PHONE_NUMBER_COLUMNS,
+    PhoneNumberChange,
+    PhoneNumberStore,
+)
 from number_orders.storage.interface.rate_limits import RateLimitStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
+    "PHONE_NUMBER_COLUMNS",
     "AccountStore",
     "ApiKeyRecord",
     "Change",
     "CountKey",
     "FulfilledOrder",
     "NumberOrderStore",
+    "PhoneNumberChange",
+    "PhoneNumberStore",
     "RateLimitStore",
     "RowBatch",
     "Settle",
@@ -37,7 +45,9 @@ __all__ = [
 ]
 
 
-class Store(AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, Protocol):
+class Store(
+    AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, PhoneNumberStore, Protocol
+):
     """Every resource's store, and the connection to it as a whole."""
 
     def ping(self) -> None: ...

@@ -41,8 +41,9 @@ Settle = Callable[[NumberOrderDetail, Callable[[str], bool]], Settlement]
 # customer_reference, day of created_at).
 CountKey = tuple[str, bool, int, str | None, int]
 # Orders made straight as rows for bulk loading: tuples in the order of the bulk loader's
-# columns (`storage.bulk.ORDER_COLUMNS`), and the tally changes they make.
-RowBatch = tuple[list[tuple[Any, ...]], Counter[CountKey]]
+# columns (`storage.bulk.ORDER_COLUMNS`), the tally changes they make, and the numbers
+# they bought, as `PHONE_NUMBER_COLUMNS` tuples (owned once loaded, if nobody holds them).
+RowBatch = tuple[list[tuple[Any, ...]], Counter[CountKey], list[tuple[Any, ...]]]
 
 
 class NumberOrderStore(Protocol):

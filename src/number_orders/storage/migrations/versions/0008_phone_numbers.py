@@ -1,0 +1,109 @@
+"""owned phone numbers, their tags and tallies
+
+Revision ID: 0008n
+Revises: 0004h
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008n"
+down_revision = "0004h"
+branch_labels = None
+depends_on = None
+
+_ID = sa.String(length=36)
+_TALLY = (
+    "status",
+    "country_iso_alpha2",
+    "phone_number_type",
+    "source_type",
+    "tagged",
+    "billing_grouped",
+)
+_VALUED = ("customer_reference", "connection_id", "billing_group_id")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "phone_numbers",
+        sa.Column("account_id", _ID, nullable=False),
+        sa.Column("id", sa.String(length=19), nullable=False),
+        sa.Column("phone_number", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("country_iso_alpha2", sa.String(length=2), nullable=False),
+        sa.Column("phone_number_type", sa.String(length=16), nullable=False),
+        sa.Column("source_type", sa.String(length=16), nullable=False),
+        sa.Column("customer_reference", sa.Text(), nullable=True),
+        sa.Column("connection_id", sa.Text(), nullable=True),
+        sa.Column("billing_group_id", sa.Text(), nullable=True),
+        sa.Column("tags", sa.Text(), nullable=False),
+        sa.Column("tagged", sa.Boolean(), nullable=False),
+        sa.Column("external_pin", sa.Text(), nullable=True),
+        sa.Column("hd_voice_enabled", sa.Boolean(), nullable=False),
+        sa.Column("address_id", sa.Text(), nullable=True),
+        sa.Column("order_id", _ID, nullable=False),
+        sa.Column("purchased_at", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("account_id", "id"),
+    )
+    op.create_index(
+        "ux_phone_numbers_number", "phone_numbers", ["account_id", "phone_number"], unique=True
+    )
+    op.create_index(
+        "ix_phone_numbers_recent", "phone_numbers", ["account_id", "purchased_at", "id"]
+    )
+    op.create_index(
+        "ix_phone_numbers_country_iso_alpha2",
+        "phone_numbers",
+        ["account_id", "country_iso_alpha2", "purchased_at", "id"],
+    )
+    for column in _VALUED:
+        op.create_index(
+            f"ix_phone_numbers_{column}",
+            "phone_numbers",
+            ["account_id", column, "purchased_at", "id"],
+            sqlite_where=sa.text(f"{column} IS NOT NULL"),
+            postgresql_where=sa.text(f"{column} IS NOT NULL"),
+        )
+    op.create_table(
+        "phone_number_tags",
+        sa.Column("account_id", _ID, nullable=False),
+        sa.Column("tag", sa.Text(), nullable=False),
+        sa.Column("purchased_at", sa.BigInteger(), nullable=False),
+        sa.Column("phone_number_id", sa.String(length=19), nullable=False),
+        sa.PrimaryKeyConstraint("account_id", "tag", "purchased_at", "phone_number_id"),
+    )
+    op.create_table(
+        "phone_number_counts",
+        sa.Column("account_id", _ID, nullable=False),
+        *_tally_columns(),
+        sa.PrimaryKeyConstraint("account_id", *_TALLY),
+    )
+    op.create_table(
+        "phone_number_value_counts",
+        sa.Column("account_id", _ID, nullable=False),
+        sa.Column("field", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        *_tally_columns(),
+        sa.PrimaryKeyConstraint("account_id", "field", "value", *_TALLY),
+    )
+
+
+def _tally_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+    return [
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("country_iso_alpha2", sa.String(length=2), nullable=False),
+        sa.Column("phone_number_type", sa.String(length=16), nullable=False),
+        sa.Column("source_type", sa.String(length=16), nullable=False),
+        sa.Column("tagged", sa.Boolean(), nullable=False),
+        sa.Column("billing_grouped", sa.Boolean(), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+    ]
+
+
+def downgrade() -> None:
+    op.drop_table("phone_number_value_counts")
+    op.drop_table("phone_number_counts")
+    op.drop_table("phone_number_tags")
+    op.drop_table("phone_numbers")

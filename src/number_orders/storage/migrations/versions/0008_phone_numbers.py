@@ -1,11 +1,15 @@
-"""owned phone numbers, their tags and tallies
+"""owned phone numbers, their tags and tallies; a record for every number already owned
 
 Revision ID: 0008n
 Revises: 0004h
 """
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
+
+from number_orders.domain.phone_numbers import phone_number_id
 
 revision = "0008n"
 down_revision = "0004h"
@@ -88,6 +92,7 @@ def upgrade() -> None:
         *_tally_columns(),
         sa.PrimaryKeyConstraint("account_id", "field", "value", *_TALLY),
     )
+    _backfill()
 
 
 def _tally_columns() -> list[sa.Column]:  # type: ignore[type-arg]
@@ -100,6 +105,62 @@ def _tally_columns() -> list[sa.Column]:  # type: ignore[type-arg]
         sa.Column("billing_grouped", sa.Boolean(), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
     ]
+
+
+_OWNED = sa.text(
+    "SELECT h.phone_number, h.account_id, h.order_id, h.updated_at, o.customer_reference, "
+    "o.connection_id, o.phone_number_details FROM number_holdings h JOIN number_orders o "
+    "ON o.account_id = h.account_id AND o.id = h.order_id WHERE h.state = 'owned'"
+)
+_INSERT = sa.text(
+    "INSERT INTO phone_numbers (account_id, id, phone_number, status, country_iso_alpha2, "
+    "phone_number_type, source_type, customer_reference, connection_id, tags, tagged, "
+    "hd_voice_enabled, order_id, purchased_at, updated_at) VALUES (:account_id, :id, "
+    ":phone_number, 'active', :country, :type, 'number_order', :reference, :connection, '[]', "
+    ":no, :no, :order_id, :at, :at)"
+)
+_KEYS = "status, country_iso_alpha2, phone_number_type, source_type, tagged"
+_GROUPED = "billing_group_id IS NOT NULL"
+
+
+def _backfill() -> None:
+    """Numbers settled before this revision: the record their order would make now,
+    bought when their holding last changed; then the tallies, counted from the rows."""
+    conn = op.get_bind()
+    records = []
+    for row in conn.execute(_OWNED):
+        details = {d["phone_number"]: d for d in json.loads(row.phone_number_details)}
+        number = details.get(row.phone_number)
+        if number is None:
+            continue  # the holding names a number its order does not have: nothing to show
+        records.append(
+            {
+                "account_id": row.account_id,
+                "id": phone_number_id(number["id"]),
+                "phone_number": row.phone_number,
+                "country": number["country_code"],
+                "type": number["phone_number_type"],
+                "reference": row.customer_reference,
+                "connection": row.connection_id,
+                "no": False,
+                "order_id": row.order_id,
+                "at": row.updated_at,
+            }
+        )
+    if records:
+        conn.execute(_INSERT, records)
+    op.execute(
+        f"INSERT INTO phone_number_counts (account_id, {_KEYS}, billing_grouped, n) "
+        f"SELECT account_id, {_KEYS}, {_GROUPED}, count(*) FROM phone_numbers "
+        f"GROUP BY account_id, {_KEYS}, {_GROUPED}"
+    )
+    for field in _VALUED:
+        op.execute(
+            f"INSERT INTO phone_number_value_counts (account_id, field, value, {_KEYS}, "
+            f"billing_grouped, n) SELECT account_id, '{field}', {field}, {_KEYS}, {_GROUPED}, "
+            f"count(*) FROM phone_numbers WHERE {field} IS NOT NULL "
+            f"GROUP BY account_id, {field}, {_KEYS}, {_GROUPED}"
+        )
 
 
 def downgrade() -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from number_orders.domain.phone_numbers import PhoneNumber
-from number_orders.storage.phone_number_rows import COLUMNS, VALUE_FIELDS, record_of
+from number_orders.storage.interface.phone_numbers import VALUE_FIELDS
+from number_orders.storage.phone_number_rows import COLUMNS, record_of
 from number_orders.storage.schema import (
     PHONE_TALLY_KEYS,
     number_holdings,

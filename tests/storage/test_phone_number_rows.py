@@ -50,14 +50,19 @@ def test_a_number_someone_holds_is_not_loaded_again(store: SqlStore) -> None:
 def test_seed_rows_load_with_holdings_and_tallies(store: SqlStore) -> None:
     acme = store.ensure_account("acme").account_id
     chunk = RowMaker(acme, NOW, 900).chunk(4, 0, 900)
-    assert store.load_order_rows(acme, [(chunk.rows, chunk.counts, chunk.numbers)]) == 900
+    assert (
+        store.load_order_rows(
+            acme, [(chunk.rows, chunk.counts, chunk.numbers, chunk.number_counts)]
+        )
+        == 900
+    )
     owned = records(store, acme)
     assert sorted(r.id for r in owned) == sorted(row[1] for row in chunk.numbers)
     assert_tallies_exact(store)
     # Loaded again for another account, the orders go in and the numbers stay acme's.
     globex = store.ensure_account("globex").account_id
     again = RowMaker(globex, NOW, 900).chunk(4, 0, 900)
-    store.load_order_rows(globex, [(again.rows, again.counts, again.numbers)])
+    store.load_order_rows(globex, [(again.rows, again.counts, again.numbers, again.number_counts)])
     assert records(store, globex) == [] and len(records(store, acme)) == len(owned)
     assert_tallies_exact(store)
 

@@ -41,7 +41,7 @@ from number_orders.seed.vocabulary import (
     YEAR,
     templates,
 )
-from number_orders.storage import CountKey
+from number_orders.storage import CountKey, PhoneCountKey, phone_number_counts
 from number_orders.storage.periods import period_start
 
 CHUNK = 10_000
@@ -67,6 +67,7 @@ class Chunk:
     rows: list[tuple[Any, ...]]
     counts: Counter[CountKey]
     numbers: list[tuple[Any, ...]]  # bought numbers, as `PHONE_NUMBER_COLUMNS` tuples
+    number_counts: Counter[PhoneCountKey]
 
 
 @dataclass(slots=True)
@@ -130,7 +131,8 @@ class RowMaker:
             row = self._order(draw, index)
             rows.append(row)
             counts[row[2], row[3], row[4], row[5], period_start(row[9], 1)] += 1
-        return Chunk(rows, counts, draw.bought)
+        # The numbers' tallies too, here in parallel rather than in the loading writer.
+        return Chunk(rows, counts, draw.bought, phone_number_counts(draw.bought))
 
     def _order(self, draw: _Draw, index: int) -> tuple[Any, ...]:
         rng = draw.rng

@@ -10,6 +10,7 @@ from number_orders.storage.interface import (
     CountKey,
     FulfilledOrder,
     NumberOrderStore,
+    PhoneCountKey,
     PhoneNumberChange,
     PhoneNumberStore,
     RateLimitStore,
@@ -18,6 +19,7 @@ from number_orders.storage.interface import (
     Store,
     StoredOrder,
     WebhookStore,
+    phone_number_counts,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "CountKey",
     "FulfilledOrder",
     "NumberOrderStore",
+    "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
     "RateLimitStore",
@@ -36,4 +39,5 @@ __all__ = [
     "Store",
     "StoredOrder",
     "WebhookStore",
+    "phone_number_counts",
 ]

@@ -17,7 +17,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from number_orders.storage import phone_number_rows, queries
-from number_orders.storage.interface import CountKey, RowBatch
+from number_orders.storage.interface import (
+    CountKey,
+    PhoneCountKey,
+    RowBatch,
+    phone_number_counts,
+)
 
 ORDER_COLUMNS = (
     "account_id",
@@ -42,12 +47,13 @@ BATCH_ROWS = 10_000
 def load(engine: Engine, account_id: str, batches: Iterable[RowBatch]) -> int:
     loaded = 0
     with _loading(engine) as conn:
-        for rows, counts, numbers in _merged(batches):
+        for rows, counts, numbers, number_counts in _merged(batches):
             with conn.begin():
                 _insert(conn, rows)
-                owned = phone_number_rows.load(conn, numbers)
+                left_out = phone_number_rows.load(conn, numbers)
                 queries.add_counts(conn, account_id, counts)
-                phone_number_rows.add_tallies(conn, account_id, added=owned)
+                number_counts.subtract(phone_number_counts(left_out))
+                phone_number_rows.write_counts(conn, account_id, number_counts)
             loaded += len(rows)
     return loaded
 
@@ -90,15 +96,17 @@ def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:
     rows: list[tuple[Any, ...]] = []
     counts: Counter[CountKey] = Counter()
     numbers: list[tuple[Any, ...]] = []
-    for more_rows, more_counts, more_numbers in batches:
+    number_counts: Counter[PhoneCountKey] = Counter()
+    for more_rows, more_counts, more_numbers, more_number_counts in batches:
         rows += more_rows
         counts.update(more_counts)
         numbers += more_numbers
+        number_counts.update(more_number_counts)
         if len(rows) >= BATCH_ROWS:
-            yield rows, counts, numbers
-            rows, counts, numbers = [], Counter(), []
+            yield rows, counts, numbers, number_counts
+            rows, counts, numbers, number_counts = [], Counter(), [], Counter()
     if rows:
-        yield rows, counts, numbers
+        yield rows, counts, numbers, number_counts
 
 
 def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:

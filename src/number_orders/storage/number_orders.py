@@ -148,9 +148,9 @@ class SqlNumberOrders(StorePart):
         bought = [phone_number_rows.row_of(account_id, r) for r in _bought(batch)]
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
-            owned = phone_number_rows.load(conn, bought)
+            left_out = phone_number_rows.load(conn, bought)
             queries.add_counts(conn, account_id, counts)
-            phone_number_rows.add_tallies(conn, account_id, added=owned)
+            phone_number_rows.add_tallies(conn, account_id, added=bought, removed=left_out)
         return len(batch)
 
     def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Select, and_, false, func, select
 
 from number_orders.domain.phone_number_listing import NONE, PHONE_NUMBER, PhoneNumberQuery
 from number_orders.domain.phone_numbers import PhoneNumber
-from number_orders.storage.phone_number_rows import COLUMNS, VALUE_FIELDS, record_of
+from number_orders.storage.interface.phone_numbers import VALUE_FIELDS
+from number_orders.storage.phone_number_rows import COLUMNS, record_of
 from number_orders.storage.schema import (
     phone_number_counts,
     phone_number_tags,

@@ -2,7 +2,7 @@
 
 Every writer of `phone_numbers` goes through here, so the tallies (`phone_number_counts`,
 `phone_number_value_counts`) and the tag rows stay exact: the settling transaction
-(`add`), bulk loading (`load`, then `add_tallies`), an update (`rewrite`) and a release
+(`add`), bulk loading (`load`, then `write_counts`), an update (`rewrite`) and a release
 (`remove`). Tallies are written last, in one sorted statement per table, after the order
 counts of the same transaction, so no two transactions take tallies in opposite orders.
 """
@@ -19,26 +19,23 @@ from sqlalchemy import Connection, delete, insert, update
 
 from number_orders.domain.phone_numbers import PhoneNumber
 from number_orders.storage import holdings
-from number_orders.storage.interface import PHONE_NUMBER_COLUMNS
+from number_orders.storage.interface import (
+    PHONE_NUMBER_COLUMNS,
+    PhoneCountKey,
+    phone_number_counts,
+)
 from number_orders.storage.queries import upsert_counts
 from number_orders.storage.schema import (
     PHONE_TALLY_KEYS,
-    phone_number_counts,
     phone_number_tags,
     phone_number_value_counts,
     phone_numbers,
 )
+from number_orders.storage.schema import phone_number_counts as phone_number_counts_table
 
-# (status, country_iso_alpha2, phone_number_type, source_type, tagged, billing_grouped)
-TallyKey = tuple[str, str, str, str, bool, bool]
-# Filters with many values, each tallied per value beside the key above.
-VALUE_FIELDS = ("customer_reference", "connection_id", "billing_group_id")
 COLUMNS = tuple(phone_numbers.c[name] for name in PHONE_NUMBER_COLUMNS)
 _AT = {name: i for i, name in enumerate(PHONE_NUMBER_COLUMNS)}
-# The tally key's columns, then `tagged` and whether there is a billing group.
-_key_of = itemgetter(*(_AT[name] for name in PHONE_TALLY_KEYS[:4]))
-_VALUE_AT = tuple((name, _AT[name]) for name in VALUE_FIELDS)
-_TAGGED, _BILLING, _TAGS = _AT["tagged"], _AT["billing_group_id"], _AT["tags"]
+_TAGGED, _TAGS = _AT["tagged"], _AT["tags"]
 _ID, _PURCHASED = _AT["id"], _AT["purchased_at"]
 _NUMBER, _ORDER = _AT["phone_number"], _AT["order_id"]
 _VALUE_KEYS = ("field", "value", *PHONE_TALLY_KEYS)
@@ -127,17 +124,20 @@ def remove(conn: Connection, account_id: str, record: PhoneNumber) -> None:
 
 def load(conn: Connection, candidates: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Bulk loading (seeding): make each candidate number owned by its order, unless
-    someone holds it already (it is then left out, as a settling order would fail it);
-    of several candidates for one number, the first wins. The rows that went in, for the
-    caller to count (`add_tallies`) after its order counts. Candidates go in number
+    someone holds it already (as a settling order would fail it); of several candidates
+    for one number, the first wins. The candidates left out, so the caller counts only
+    the others (`write_counts`, after its order counts). Candidates claim in number
     order, so concurrent loaders meet on holdings in one order only."""
     won = _claim(conn, sorted(candidates, key=itemgetter(_NUMBER)))
+    owned: list[tuple[Any, ...]] = []
+    left_out: list[tuple[Any, ...]] = []
+    for row in candidates:
+        (owned if (row[_NUMBER], row[_ORDER]) in won else left_out).append(row)
     # In the order they came (oldest first), so the indexes ending in `purchased_at`
     # grow at their newest end.
-    rows = [row for row in candidates if (row[_NUMBER], row[_ORDER]) in won]
-    _insert_rows(conn, rows)
-    _add_tags(conn, rows)
-    return rows
+    _insert_rows(conn, owned)
+    _add_tags(conn, owned)
+    return left_out
 
 
 def add_tallies(
@@ -147,29 +147,22 @@ def add_tallies(
     removed: Sequence[tuple[Any, ...]] = (),
 ) -> None:
     """Count rows (in `PHONE_NUMBER_COLUMNS` order) in and out."""
-    totals, by_value = _tallies(added)
-    if removed:
-        gone_totals, gone_values = _tallies(removed)
-        totals.subtract(gone_totals)
-        by_value.subtract(gone_values)
-    upsert_counts(conn, phone_number_counts, PHONE_TALLY_KEYS, _counted(account_id, totals))
-    upsert_counts(conn, phone_number_value_counts, _VALUE_KEYS, _counted(account_id, by_value))
+    counts = phone_number_counts(added)
+    counts.subtract(phone_number_counts(removed))
+    write_counts(conn, account_id, counts)
 
 
-def _tallies(rows: Sequence[tuple[Any, ...]]) -> tuple[Counter[Any], Counter[Any]]:
-    keys = [(*_key_of(row), bool(row[_TAGGED]), row[_BILLING] is not None) for row in rows]
-    by_value: Counter[Any] = Counter()
-    for field, at in _VALUE_AT:
-        by_value.update(
-            (field, row[at], *key)
-            for row, key in zip(rows, keys, strict=True)
-            if row[at] is not None
-        )
-    return Counter(keys), by_value
+def write_counts(conn: Connection, account_id: str, counts: Counter[PhoneCountKey]) -> None:
+    """Apply tally changes: the account's totals, then the per-value ones, each table in
+    one sorted statement."""
+    totals = sorted((key[2:], n) for key, n in counts.items() if key[0] is None and n)
+    values = sorted((key, n) for key, n in counts.items() if key[0] is not None and n)
+    upsert_counts(conn, phone_number_counts_table, PHONE_TALLY_KEYS, _rows(account_id, totals))
+    upsert_counts(conn, phone_number_value_counts, _VALUE_KEYS, _rows(account_id, values))
 
 
-def _counted(account_id: str, counts: Counter[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    return [(account_id, *key, n) for key, n in sorted(counts.items()) if n]
+def _rows(account_id: str, counts: list[tuple[tuple[Any, ...], int]]) -> list[tuple[Any, ...]]:
+    return [(account_id, *key, n) for key, n in counts]
 
 
 def _claim(conn: Connection, rows: list[tuple[Any, ...]]) -> set[tuple[str, str]]:

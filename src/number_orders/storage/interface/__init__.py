@@ -20,8 +20,10 @@ from number_orders.storage.interface.number_orders import (
 )
 from number_orders.storage.interface.phone_numbers import (
     PHONE_NUMBER_COLUMNS,
+    PhoneCountKey,
     PhoneNumberChange,
     PhoneNumberStore,
+    phone_number_counts,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
 from number_orders.storage.interface.webhooks import WebhookStore
@@ -34,6 +36,7 @@ __all__ = [
     "CountKey",
     "FulfilledOrder",
     "NumberOrderStore",
+    "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
     "RateLimitStore",
@@ -42,6 +45,7 @@ __all__ = [
     "Store",
     "StoredOrder",
     "WebhookStore",
+    "phone_number_counts",
 ]
 
 

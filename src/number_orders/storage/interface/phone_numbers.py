@@ -4,8 +4,10 @@ update and release. Numbers become owned in the settling transaction of their or
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections import Counter
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any, Protocol
 
 from number_orders.domain.phone_number_listing import PhoneNumberQuery
 from number_orders.domain.phone_numbers import PhoneNumber
@@ -36,6 +38,32 @@ PHONE_NUMBER_COLUMNS = (
     "purchased_at",
     "updated_at",
 )
+
+
+# The filters with many values: each has tallies per value.
+VALUE_FIELDS = ("customer_reference", "connection_id", "billing_group_id")
+# What the phone-number tallies count: (field, value, status, country_iso_alpha2,
+# phone_number_type, source_type, tagged, has a billing group), where field and value
+# are None for the account's totals, else one of `VALUE_FIELDS` and its value.
+PhoneCountKey = tuple[Any, ...]
+
+_AT = {name: i for i, name in enumerate(PHONE_NUMBER_COLUMNS)}
+_FEW = itemgetter(*(_AT[n] for n in ("status", "country_iso_alpha2", "phone_number_type")))
+_SOURCE, _TAGGED, _BILLING = _AT["source_type"], _AT["tagged"], _AT["billing_group_id"]
+_VALUE_AT = tuple((name, _AT[name]) for name in VALUE_FIELDS)
+
+
+def phone_number_counts(rows: Sequence[tuple[Any, ...]]) -> Counter[PhoneCountKey]:
+    """The tally changes that `rows` (`PHONE_NUMBER_COLUMNS` tuples) make when added."""
+    keys = [(*_FEW(r), r[_SOURCE], bool(r[_TAGGED]), r[_BILLING] is not None) for r in rows]
+    counts: Counter[PhoneCountKey] = Counter((None, None, *key) for key in keys)
+    for field, at in _VALUE_AT:
+        counts.update(
+            (field, row[at], *key)
+            for row, key in zip(rows, keys, strict=True)
+            if row[at] is not None
+        )
+    return counts
 
 
 class PhoneNumberStore(Protocol):

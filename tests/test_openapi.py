@@ -25,6 +25,10 @@ def test_it_describes_create_retrieve_and_update() -> None:
         ("/number_orders", "post"): "CreateNumberOrder",
         ("/number_orders/{number_order_id}", "get"): "RetrieveNumberOrder",
         ("/number_orders/{number_order_id}", "patch"): "UpdateNumberOrder",
+        ("/phone_numbers", "get"): "ListPhoneNumbers",
+        ("/phone_numbers/{phone_number_id}", "get"): "RetrievePhoneNumber",
+        ("/phone_numbers/{phone_number_id}", "patch"): "UpdatePhoneNumber",
+        ("/phone_numbers/{phone_number_id}", "delete"): "DeletePhoneNumber",
     }
     for method in ("post", "patch"):
         item = paths["/number_orders" if method == "post" else "/number_orders/{number_order_id}"]

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from number_orders.config import Settings
+from number_orders.domain.phone_number_listing import PhoneNumberQuery
 from number_orders.http.docs import openapi_document
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
@@ -47,6 +48,7 @@ class Target:
     port: int
     key: str
     order_id: str
+    phone_number_id: str
 
     def send(self, raw: bytes) -> Answer:
         with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
@@ -97,8 +99,11 @@ def target(
     orders = list(OrderFactory(seed=11).orders(20))
     store.insert_number_orders(store.ensure_account("acme").account_id, orders)
     settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
+    owned, _ = store.list_phone_numbers(
+        store.ensure_account("acme").account_id, PhoneNumberQuery(page_size=1)
+    )
     with LiveServer(settings, store) as server:
-        yield Target(server.port, key, orders[0].order.id)
+        yield Target(server.port, key, orders[0].order.id, owned[0].id)
     store.close()
 
 
@@ -113,9 +118,11 @@ def operations(with_body: bool) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, target: Target) -> str:
-    """A path template with its parameters filled by an order that exists."""
-    return "/v2" + path.replace("{id}", target.order_id).replace(
-        "{number_order_id}", target.order_id
+    """A path template with its parameters filled by resources that exist."""
+    return "/v2" + (
+        path.replace("{id}", target.order_id)
+        .replace("{number_order_id}", target.order_id)
+        .replace("{phone_number_id}", target.phone_number_id)
     )
 
 

@@ -134,7 +134,7 @@ def test_the_list_is_paged_with_exact_meta_and_fits_the_spec(numbers: Numbers) -
             (n["purchased_at"] for n in listed), reverse=True
         )
         past = client.get("/phone_numbers", params={"page[number]": "99", "page[size]": "250"})
-        assert past.json()["data"] == [] and past.json()["meta"]["total_results"] > 5
+        assert past.json()["data"] == [] and past.json()["meta"]["total_results"] >= 5
 
 
 def test_an_update_changes_the_writable_fields_and_moves_updated_at(numbers: Numbers) -> None:

@@ -107,3 +107,19 @@ def test_updates_and_releases_move_the_tallies(store: SqlStore) -> None:
     assert second.phone_number not in holdings(store)
     assert third.phone_number in holdings(store)
     assert_tallies_exact(store)
+
+
+def test_a_seed_that_outgrows_its_number_shares_still_owns_each_number_once(
+    store: SqlStore,
+) -> None:
+    # Ten thousand chunks: a share of a template is 90 numbers, so a chunk of 2,000
+    # orders must offer some numbers twice, even within one order.
+    acme = store.ensure_account("acme").account_id
+    chunk = RowMaker(acme, NOW, 100_000_000).chunk(8, 0, 2_000)
+    offered = [row[2] for row in chunk.numbers]
+    assert len(set(offered)) < len(offered)
+    store.load_order_rows(acme, [(chunk.rows, chunk.counts, chunk.numbers, chunk.number_counts)])
+    owned = records(store, acme)
+    assert {r.phone_number for r in owned} == set(offered)
+    assert len(owned) == len(set(offered))
+    assert_tallies_exact(store)

@@ -132,7 +132,12 @@ def load(conn: Connection, candidates: list[tuple[Any, ...]]) -> list[tuple[Any,
     owned: list[tuple[Any, ...]] = []
     left_out: list[tuple[Any, ...]] = []
     for row in candidates:
-        (owned if (row[_NUMBER], row[_ORDER]) in won else left_out).append(row)
+        pair = (row[_NUMBER], row[_ORDER])
+        if pair in won:
+            won.discard(pair)  # an order that offers a number twice owns it once
+            owned.append(row)
+        else:
+            left_out.append(row)
     # In the order they came (oldest first), so the indexes ending in `purchased_at`
     # grow at their newest end.
     _insert_rows(conn, owned)

@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
 
-.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean
+.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean chromium
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,8 +21,12 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json
 	cd $(NODE_DIR) && npm install --no-audit --no-fund --silent
 	touch $@
 
+# The console's browser tests drive Debian's Chromium (browsers cannot be downloaded here).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
 ## make test: lint, types, and the whole suite on SQLite and a throwaway PostgreSQL
-test: $(STAMP) $(NODE_DIR)/node_modules/.installed lint typecheck
+test: $(STAMP) $(NODE_DIR)/node_modules/.installed chromium lint typecheck
 	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 lint: $(STAMP)

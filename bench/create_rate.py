@@ -13,17 +13,18 @@ import argparse
 import asyncio
 import itertools
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
+from number_orders.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = Path(sys.executable).parent / "number-orders"
@@ -36,13 +37,6 @@ def next_number() -> str:
         if not candidate.endswith(("0000", "0001", "0002")):
             return candidate
     raise AssertionError("unreachable")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def cpu_seconds(pid: int) -> float:
@@ -78,7 +72,9 @@ async def wait_ready(client: httpx.AsyncClient) -> None:
     raise RuntimeError("server did not start")
 
 
-async def creator(client: httpx.AsyncClient, until: float, numbers: int, out: dict) -> None:  # type: ignore[type-arg]
+async def creator(
+    client: httpx.AsyncClient, until: float, numbers: int, out: dict[str, Any]
+) -> None:
     while time.monotonic() < until:
         body = {"phone_numbers": [{"phone_number": next_number()} for _ in range(numbers)]}
         started = time.perf_counter()
@@ -87,7 +83,7 @@ async def creator(client: httpx.AsyncClient, until: float, numbers: int, out: di
         out["created" if response.status_code == 200 else "errors"] += 1
 
 
-async def lister(client: httpx.AsyncClient, until: float, out: dict) -> None:  # type: ignore[type-arg]
+async def lister(client: httpx.AsyncClient, until: float, out: dict[str, Any]) -> None:
     queries = itertools.cycle(
         ["page[size]=20", "filter[status]=pending", "filter[status]=success&page[number]=2"]
     )
@@ -96,14 +92,14 @@ async def lister(client: httpx.AsyncClient, until: float, out: dict) -> None:  #
         out["lists" if response.status_code == 200 else "errors"] += 1
 
 
-async def run(args: argparse.Namespace, base_url: str, key: str, pid: int) -> dict:  # type: ignore[type-arg]
+async def run(args: argparse.Namespace, base_url: str, key: str, pid: int) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {key}"}
     limits = httpx.Limits(max_connections=args.creators + args.listers)
     async with httpx.AsyncClient(
         base_url=base_url, headers=headers, limits=limits, timeout=30
     ) as client:
         await wait_ready(client)
-        out = {"created": 0, "lists": 0, "errors": 0, "latency": []}
+        out: dict[str, Any] = {"created": 0, "lists": 0, "errors": 0, "latency": []}
         until = time.monotonic() + args.seconds
         tasks = [creator(client, until, args.numbers, out) for _ in range(args.creators)]
         tasks += [lister(client, until, out) for _ in range(args.listers)]

@@ -17,9 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.pg_server import _free_port
-
 from bench.run import CLI, NOW, ceiling, cli, get, wait_for, wrk
+from number_orders.testing import free_port
 
 
 def main() -> None:
@@ -38,7 +37,7 @@ def main() -> None:
         cli(url, "seed", "--account", "acme", "--orders", str(args.orders), "--now", str(NOW))
         key_file.write_text(key)
     key = key_file.read_text()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NUMBER_ORDERS_RUN_WORKER": "0", "NUMBER_ORDERS_DEMO": "0"}
     command = [*CLI, "serve", "--port", str(port), "--rate-limit", args.rate_limit]
     server = subprocess.Popen(

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +21,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from number_orders.config import Settings
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
+from number_orders.testing import PostgresServer, ServeProcess, postgres_available
 
 LIST_QUERIES = [
     "",
@@ -59,21 +58,12 @@ class Tally:
         self.statuses[(kind, status)] += 1
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def database(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from tests.pg_server import PostgresServer, available
-
-    if not available():
+    if not postgres_available():
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{directory}/load.sqlite3"
         return
@@ -91,35 +81,10 @@ def prepare(url: str, clients: int, orders: int) -> list[str]:
     return keys
 
 
-@contextmanager
-def server(url: str, workers: int, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
-    env.update(NUMBER_ORDERS_DEMO="0", NUMBER_ORDERS_FULFILMENT_DELAY="0.2")
-    with log.open("wb") as sink:
-        command = [sys.executable, "-m", "number_orders", "serve", "--port", str(port)]
-        command += ["--workers", str(workers), "--database-url", url]
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start; see {log}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def server(url: str, workers: int, log: Path) -> ServeProcess:
+    """`serve --workers N` on `url`, rate limits on, orders settling after 0.2 s."""
+    settings = Settings(database_url=url, workers=workers, fulfilment_delay=0.2, demo=False)
+    return ServeProcess(settings, log=log)
 
 
 def new_number(rng: random.Random) -> str:
@@ -160,10 +125,10 @@ async def one_client(
 
 
 async def timed(
-    client: httpx.AsyncClient, kind: str, method: str, path: str, tally: Tally, **kw: object
+    client: httpx.AsyncClient, kind: str, method: str, path: str, tally: Tally, **kw: Any
 ) -> httpx.Response:
     started = time.perf_counter()
-    response = await client.request(method, path, **kw)  # type: ignore[arg-type]
+    response = await client.request(method, path, **kw)
     tally.record(kind, response.status_code, time.perf_counter() - started)
     return response
 
@@ -249,8 +214,8 @@ def main() -> int:
         print(
             f"{args.clients} clients for {duration:.0f}s against {args.workers} processes on {url.split(':')[0]}"
         )
-        with server(url, args.workers, log) as base:
-            return asyncio.run(run(base, keys, duration, args.orders))
+        with server(url, args.workers, log) as served:
+            return asyncio.run(run(served.root_url, keys, duration, args.orders))
 
 
 if __name__ == "__main__":

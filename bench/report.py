@@ -11,19 +11,24 @@ def markdown(document: dict[str, Any]) -> str:
     lines = [
         f"Run {document['when']} on {document['machine']}; wrk {document['wrk_seconds']} s "
         "per throughput figure, one server process.",
-        "",
-        "| engine | orders | query | req/s (32 conns) | p50 ms (1 conn) | p99 ms | total_results |",
-        "|---|---:|---|---:|---:|---:|---:|",
     ]
-    for run in runs:
-        for name, q in run["queries"].items():
-            lines.append(
-                f"| {run['engine']} | {run['size']:,} | {name} | {q['rps']:,.0f} | "
-                f"{q['p50_ms']:.2f} | {q['p99_ms']:.2f} | {q['total_results']:,} |"
-            )
-    lines += ["", *ceiling_lines(runs), "", *flatness_lines(runs)]
+    if runs:
+        lines += [
+            "",
+            "| engine | orders | query | req/s (32 conns) | p50 ms (1 conn) | p99 ms | total_results |",
+            "|---|---:|---|---:|---:|---:|---:|",
+        ]
+        for run in runs:
+            for name, q in run["queries"].items():
+                lines.append(
+                    f"| {run['engine']} | {run['size']:,} | {name} | {q['rps']:,.0f} | "
+                    f"{q['p50_ms']:.2f} | {q['p99_ms']:.2f} | {q['total_results']:,} |"
+                )
+        lines += ["", *ceiling_lines(runs), "", *flatness_lines(runs)]
     if any(run.get("numbers") for run in runs):
         lines += ["", *numbers_lines(runs)]
+    if document.get("searches"):
+        lines += ["", *search_lines(document["searches"])]
     return "\n".join(lines) + "\n"
 
 
@@ -48,7 +53,7 @@ def numbers_lines(runs: list[dict[str, Any]]) -> list[str]:
             )
     lines += [
         "",
-        "| engine | query | p50 most / fewest owned numbers | within 1.5x |",
+        "| engine | query | p50 most / fewest owned numbers | within {FLATNESS_LIMIT}x |",
         "|---|---|---:|---|",
     ]
     for engine in dict.fromkeys(r["engine"] for r in runs):
@@ -56,7 +61,42 @@ def numbers_lines(runs: list[dict[str, Any]]) -> list[str]:
         small, large = mine[0]["numbers"], mine[-1]["numbers"]
         for name in large:
             grow = large[name]["p50_ms"] / small[name]["p50_ms"]
-            lines.append(f"| {engine} | {name} | {grow:.2f} | {'yes' if grow <= 1.5 else 'no'} |")
+            lines.append(
+                f"| {engine} | {name} | {grow:.2f} | {'yes' if grow <= FLATNESS_LIMIT else 'no'} |"
+            )
+    return lines
+
+
+# The search's p50 with the most held numbers over its p50 with the fewest, at most.
+FLATNESS_LIMIT = 1.5
+
+
+def search_lines(searches: list[dict[str, Any]]) -> list[str]:
+    """The number search (limit 50, one US locality) against its ceiling, and how its p50
+    grows from the fewest held numbers to the most."""
+    lines = [
+        "Number search: `GET /v2/available_phone_numbers?"
+        "filter[locality]=Chicago&filter[administrative_area]=IL&filter[limit]=50`.",
+        "",
+        "| engine | held numbers | req/s (32 conns) | p50 ms (1 conn) | p99 ms "
+        "| ceiling req/s (raw ASGI, same bytes) | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in searches:
+        lines.append(
+            f"| {run['engine']} | {run['held']:,} | {run['rps']:,.0f} | {run['p50_ms']:.2f} | "
+            f"{run['p99_ms']:.2f} | {run['ceiling_rps']:,.0f} | "
+            f"{run['rps'] / run['ceiling_rps']:.3f} |"
+        )
+    lines += [
+        "",
+        f"| engine | p50 most held / fewest held | within {FLATNESS_LIMIT}x |",
+        "|---|---:|---|",
+    ]
+    for engine in dict.fromkeys(r["engine"] for r in searches):
+        mine = sorted((r for r in searches if r["engine"] == engine), key=lambda r: r["held"])
+        grow = mine[-1]["p50_ms"] / mine[0]["p50_ms"]
+        lines.append(f"| {engine} | {grow:.2f} | {'yes' if grow <= FLATNESS_LIMIT else 'no'} |")
     return lines
 
 

@@ -1,4 +1,5 @@
-"""`make bench`: list-endpoint latency and throughput against the HTTP server's ceiling.
+"""`make bench`: list-endpoint latency and throughput against the HTTP server's ceiling,
+and the number search's (`bench/search.py`).
 
 For each engine and size, the bench account gets its orders beside other accounts' (one
 `number-orders seed` per step, adding to the last), the real server starts as users run
@@ -8,8 +9,10 @@ ASGI app serving the project's own page-1 bytes under the same uvicorn settings,
 measured right after page 1. The same account's owned phone numbers (its orders'
 successful numbers, bought in bulk by the seed: about 2.5 per order, so from ~2.5 * 10^4
 to ~2 * 10^6) are listed the same way: page 1 and one filter, with their own ceiling.
+The search runs on databases of its own beside the list's.
 
     python -m bench.run [--sizes 10000,100000,1000000] [--engines sqlite,postgresql]
+                        [--parts list,search]
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.pg_server import PostgresServer, _free_port
-
 from bench import report
+from number_orders.testing import PostgresServer, free_port
 
 RESULTS = Path(__file__).parent / "results"
 CLI = [sys.executable, "-m", "number_orders"]
@@ -96,53 +100,73 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--parts", default="list,search", help="list, search or both")
     parser.add_argument("--name", default="latest")
     args = parser.parse_args()
+    from bench.search import bench_search  # it uses this module's helpers
+
     sizes = [int(s) for s in args.sizes.split(",")]
+    parts = args.parts.split(",")
     runs: list[Run] = []
+    searches: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         for engine in args.engines.split(","):
-            runs += bench_engine(engine, sizes, Path(work))
+            with databases(engine, Path(work)) as database:
+                if "list" in parts:
+                    runs += bench_engine(engine, sizes, database("bench"))
+                if "search" in parts:
+                    searches += bench_search(engine, database)
     document = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "wrk_seconds": WRK_SECONDS,
         "runs": [vars(r) for r in runs],
+        "searches": searches,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(document, indent=1))
     (RESULTS / f"{args.name}.md").write_text(report.markdown(document))
-    report.plot(document, RESULTS / f"{args.name}.png")
+    if runs:
+        report.plot(document, RESULTS / f"{args.name}.png")
     print(report.markdown(document))
 
 
-def bench_engine(engine: str, sizes: list[int], work: Path) -> list[Run]:
-    postgres = None
-    if engine == "postgresql":
-        postgres = PostgresServer()
-        postgres.start()
+@contextmanager
+def databases(engine: str, work: Path) -> Iterator[Callable[[str], str]]:
+    """Makes an empty database by name on the engine: a file, or one of a PostgreSQL
+    server tuned for the bench that lives as long as the context."""
+    if engine != "postgresql":
+        yield lambda name: f"sqlite:///{work / (name + '.sqlite3')}"
+        return
+    postgres = PostgresServer()
+    postgres.start()
+    try:
         with (postgres.data_dir / "postgresql.conf").open("a") as conf:
             conf.write("".join(f"{k} = '{v}'\n" for k, v in PG_TUNING.items()))
         postgres.restart()
-        url = postgres.create_database("bench")
-    else:
-        url = f"sqlite:///{work / 'bench.sqlite3'}"
-    try:
-        key = cli(url, "keys", "create", "--account", "acme").strip().splitlines()[-1]
-        runs, seeded = [], 0
-        for step, size in enumerate(sizes):
-            run = Run(engine, size)
-            run.seed_rate = seed(url, "acme", size - seeded, 100 + step)
-            seed(url, f"other-{step}", max(size // 10 - seeded // 10, 1), 200 + step)
-            seeded = size
-            prepare(url)
-            measure(run, url, key)
-            runs.append(run)
-            print(f"{engine} {size}: done", file=sys.stderr)
-        return runs
+        yield postgres.create_database
     finally:
-        if postgres is not None:
-            postgres.cleanup()
+        postgres.cleanup()
+
+
+def new_key(url: str, account: str = "acme") -> str:
+    """A new key of the account (the first command on a database also migrates it)."""
+    return cli(url, "keys", "create", "--account", account).strip().splitlines()[-1]
+
+
+def bench_engine(engine: str, sizes: list[int], url: str) -> list[Run]:
+    key = new_key(url)
+    runs, seeded = [], 0
+    for step, size in enumerate(sizes):
+        run = Run(engine, size)
+        run.seed_rate = seed(url, "acme", size - seeded, 100 + step)
+        seed(url, f"other-{step}", max(size // 10 - seeded // 10, 1), 200 + step)
+        seeded = size
+        prepare(url)
+        measure(run, url, key)
+        runs.append(run)
+        print(f"{engine} {size}: done", file=sys.stderr)
+    return runs
 
 
 def cli(url: str, *args: str) -> str:
@@ -180,7 +204,7 @@ def prepare(url: str) -> None:
 
 
 def measure(run: Run, url: str, key: str) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NUMBER_ORDERS_RUN_WORKER": "0", "NUMBER_ORDERS_DEMO": "0"}
     server = subprocess.Popen(
         [*CLI, "serve", "--port", str(port), "--rate-limit", "0", "--database-url", url],
@@ -289,7 +313,7 @@ def ceiling(body: bytes, seconds: int = WRK_SECONDS) -> float:
     with tempfile.NamedTemporaryFile(suffix=".json") as page:
         page.write(body)
         page.flush()
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "bench.ceiling", page.name, str(port)],
             stdout=subprocess.DEVNULL,

@@ -2,49 +2,38 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from number_orders.config import Settings
 from number_orders.server import open_store
-from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.live import LiveServer
-from tests.pg_server import PostgresServer
-
-ENGINES = ["sqlite", "postgresql"]
-_names = itertools.count()
+from number_orders.testing import PostgresServer
+from tests.support.app import InProcess
+from tests.support.databases import ENGINES, new_database
+from tests.support.live import LiveServer
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    server.start()
-    yield server
-    server.cleanup()
-
-
-def make_database_url(engine: str, postgres: PostgresServer, directory: Path) -> str:
-    name = f"t{next(_names)}"
-    if engine == "sqlite":
-        return f"sqlite:///{directory / (name + '.sqlite3')}"
-    return postgres.create_database(name)
+    with PostgresServer() as server:
+        yield server
 
 
 @pytest.fixture(params=ENGINES)
-def engine_name(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
-    return name
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database for this test, on each engine in turn."""
+    return new_database(request, tmp_path)
 
 
-@pytest.fixture
-def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    postgres = request.getfixturevalue("postgres") if engine_name == "postgresql" else None
-    return make_database_url(engine_name, postgres, tmp_path)  # type: ignore[arg-type]
+@pytest.fixture(scope="module", params=ENGINES)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A new database shared by the tests of one module, on each engine in turn."""
+    return new_database(request, tmp_path_factory.mktemp("module"))
 
 
 @pytest.fixture
@@ -60,15 +49,20 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
+def app(settings: Settings, store: SqlStore) -> Iterator[InProcess]:
+    """The application on this test's store, with its background worker."""
+    with InProcess(settings, store) as app:
+        yield app
+
+
+@pytest.fixture
 def live(settings: Settings, store: SqlStore) -> Iterator[LiveServer]:
+    """The application on this test's store behind a real loopback socket."""
     with LiveServer(settings, store) as server:
         yield server
 
 
-def new_key(store: SqlStore, account: str) -> str:
-    return NumberOrdersService(store).create_api_key(account).token
-
-
-def client_for(server: LiveServer, token: str | None) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=server.base_url, headers=headers, timeout=30)
+@pytest.fixture
+def engine_name(database_url: str) -> str:
+    """`sqlite` or `postgresql`: the engine of this test's database."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"

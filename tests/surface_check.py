@@ -25,7 +25,8 @@ def surface() -> dict[str, Any]:
 @cache
 def _registry() -> Registry[Any]:
     resource: Resource[Any] = DRAFT202012.create_resource(surface())
-    return Registry().with_resource(_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(_URI, resource)
+    return registry
 
 
 def _problems(pointer: str, instance: Any) -> list[str]:

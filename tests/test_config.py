@@ -18,6 +18,7 @@ from number_orders.config import (
     Settings,
     add_flags,
 )
+from number_orders.domain.available_numbers import Inventory
 
 # The public names: changing one breaks deployments, scripts and the documentation.
 KNOWN = {
@@ -40,7 +41,40 @@ KNOWN = {
         "--webhook-poll-interval",
         0.2,
     ),
+    "reservation_seconds": (
+        "NUMBER_ORDERS_RESERVATION_SECONDS",
+        "--reservation-seconds",
+        1800,
+    ),
     "requirements": ("NUMBER_ORDERS_REQUIREMENTS", "--requirements", ""),
+    "inventory_seed": ("NUMBER_ORDERS_INVENTORY_SEED", "--inventory-seed", "number-orders"),
+    "inventory_countries": (
+        "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+        "--inventory-countries",
+        "US,CA,GB,DE,FR,NL,IE,ES,IT,SE,AU,BR,MX,JP",
+    ),
+    "inventory_warm": ("NUMBER_ORDERS_INVENTORY_WARM", "--cold-inventory", True),
+    "head_timeout": ("NUMBER_ORDERS_HEAD_TIMEOUT", "--head-timeout", 5.0),
+    "max_connections": ("NUMBER_ORDERS_MAX_CONNECTIONS", "--max-connections", 1024),
+    "event_retention_days": (
+        "NUMBER_ORDERS_EVENT_RETENTION_DAYS",
+        "--event-retention-days",
+        30.0,
+    ),
+    "prune_interval": ("NUMBER_ORDERS_PRUNE_INTERVAL", "--prune-interval", 600.0),
+    "prune_batch": ("NUMBER_ORDERS_PRUNE_BATCH", "--prune-batch", 500),
+    "webhook_account_concurrency": (
+        "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY",
+        "--webhook-account-concurrency",
+        4,
+    ),
+    "metrics_token": ("NUMBER_ORDERS_METRICS_TOKEN", "--metrics-token", ""),
+    "auth_failure_limit": ("NUMBER_ORDERS_AUTH_FAILURE_LIMIT", "--auth-failure-limit", 1000),
+    "database_connections": (
+        "NUMBER_ORDERS_DATABASE_CONNECTIONS",
+        "--database-connections",
+        64,
+    ),
 }
 
 # A valid value other than the default, as text, for every setting.
@@ -60,7 +94,20 @@ OTHER = {
     "webhook_backoff_base": "0.05",
     "webhook_backoff_cap": "0.2",
     "webhook_poll_interval": "0.05",
+    "reservation_seconds": "2",
     "requirements": "US=,GB=address+document,*=textual",
+    "inventory_seed": "staging-2",
+    "inventory_countries": "GB,us",
+    "inventory_warm": "0",
+    "head_timeout": "2.5",
+    "max_connections": "0",
+    "event_retention_days": "7.5",
+    "prune_interval": "0",
+    "prune_batch": "50",
+    "webhook_account_concurrency": "0",
+    "metrics_token": "metrics-secret",
+    "auth_failure_limit": "0",
+    "database_connections": "12",
 }
 
 
@@ -79,7 +126,8 @@ def flag_argv(setting: Setting, text: str) -> list[str]:
 
 def test_the_table_keeps_every_name_flag_and_default() -> None:
     assert {s.name: (s.variable, s.option, s.default) for s in SETTINGS} == KNOWN
-    assert Settings() == Settings(**{name: default for name, (_, _, default) in KNOWN.items()})
+    defaults: dict[str, Any] = {name: default for name, (_, _, default) in KNOWN.items()}
+    assert Settings() == Settings(**defaults)
 
 
 def test_the_table_and_the_settings_fields_are_the_same() -> None:
@@ -172,6 +220,12 @@ def test_the_documented_example() -> None:
         ("NUMBER_ORDERS_WEBHOOK_TIMEOUT", "soon", "must be a number; got 'soon'"),
         ("NUMBER_ORDERS_DEMO", "maybe", "NUMBER_ORDERS_DEMO must be one of 1, true, yes, on"),
         ("NUMBER_ORDERS_REQUIREMENTS", "GB=passport", "NUMBER_ORDERS_REQUIREMENTS: requirement"),
+        (
+            "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+            "US,XX",
+            "NUMBER_ORDERS_INVENTORY_COUNTRIES: inventory country 'XX' has no numbering plan",
+        ),
+        ("NUMBER_ORDERS_INVENTORY_COUNTRIES", "USA", "'USA' is not an ISO alpha-2 code"),
     ],
 )
 def test_text_of_the_wrong_kind_names_the_variable(variable: str, text: str, message: str) -> None:
@@ -217,3 +271,19 @@ def test_config_imports_nothing_from_storage() -> None:
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == "[]"
+
+
+def test_webhook_settings_come_from_the_environment_and_survive_to_env() -> None:
+    settings = Settings.from_env(
+        {"NUMBER_ORDERS_WEBHOOK_MAX_ATTEMPTS": "3", "NUMBER_ORDERS_WEBHOOK_TIMEOUT": "2.5"}
+    )
+    assert (settings.webhook_max_attempts, settings.webhook_timeout) == (3, 2.5)
+    assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_the_inventory_is_made_of_its_seed_and_countries() -> None:
+    assert Settings().inventory == Inventory()
+    settings = Settings.from_env(
+        {"NUMBER_ORDERS_INVENTORY_SEED": "s-2", "NUMBER_ORDERS_INVENTORY_COUNTRIES": "gb, us,GB"}
+    )
+    assert settings.inventory == Inventory("s-2", ("GB", "US"))

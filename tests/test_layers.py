@@ -25,6 +25,8 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 ENTRY = ("number_orders", "number_orders.__main__")
 # Each layer, by the module prefix that places a module in it (longest prefix wins).
 LAYERS = {
+    "number_orders.testing": "testing",
+    "number_orders.pytest_plugin": "testing",
     "number_orders.cli": "cli",
     "number_orders.server": "server",
     "number_orders.http": "http",
@@ -43,6 +45,8 @@ DOMAIN = ("number_orders.domain", "number_orders.errors")
 MAY_IMPORT = {
     # The package reseeds the shared id source in forked children (`domain.ids`).
     "entry": ("number_orders.cli", "number_orders.domain.ids"),
+    # Helpers for test suites: they run the server as a process, through its settings.
+    "testing": ("number_orders.testing", "number_orders.config", *DOMAIN),
     "cli": ("number_orders.cli", "number_orders.server", "number_orders.seed",
             "number_orders.service", "number_orders.config", *DOMAIN),
     "server": ("number_orders.server", "number_orders.http", "number_orders.worker",

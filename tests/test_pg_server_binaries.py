@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_server import FALLBACK_BIN_DIR, find_bin_dir
+from number_orders.testing import FALLBACK_BIN_DIR, find_bin_dir
 
 
 def fake_pg_config(directory: Path, answer: str) -> None:

@@ -29,6 +29,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from number_orders.domain.available_numbers import (
+    DEFAULT_SEED,
+    SUPPORTED_COUNTRIES,
+    Inventory,
+    parse_countries,
+)
 from number_orders.domain.regulatory import RequirementRules
 
 # Relative to the working directory, as `make run` and a first `serve` expect.
@@ -150,7 +156,7 @@ SETTINGS: tuple[Setting, ...] = (
         "NUMBER_ORDERS_FULFILMENT_DELAY",
         float,
         1.0,
-        "how long an order waits before the worker settles it",
+        "how long an order (or a submitted requirement group) waits for the worker",
         minimum=0,
         metavar="SECONDS",
     ),
@@ -227,6 +233,15 @@ SETTINGS: tuple[Setting, ...] = (
         above=0,
         metavar="SECONDS",
     ),
+    Setting(
+        "reservation_seconds",
+        "NUMBER_ORDERS_RESERVATION_SECONDS",
+        int,
+        1800,
+        "how long a number reservation (and each extension of it) holds its numbers",
+        minimum=1,
+        metavar="SECONDS",
+    ),
     # Regulatory requirements per country; empty: the defaults (`RequirementRules`).
     Setting(
         "requirements",
@@ -236,6 +251,119 @@ SETTINGS: tuple[Setting, ...] = (
         "the fields each country needs, e.g. US=,GB=address+document,*=address",
         rule=RequirementRules.parse,
         metavar="RULES",
+    ),
+    # The number search's inventory: the seed draws which numbers are on offer, the
+    # countries say where (`domain.available_numbers.Inventory`).
+    Setting(
+        "inventory_seed",
+        "NUMBER_ORDERS_INVENTORY_SEED",
+        str,
+        DEFAULT_SEED,
+        "seed of the numbers the search offers; another seed offers other numbers",
+        metavar="TEXT",
+    ),
+    Setting(
+        "inventory_countries",
+        "NUMBER_ORDERS_INVENTORY_COUNTRIES",
+        str,
+        ",".join(SUPPORTED_COUNTRIES),
+        "countries whose numbers the search offers (ISO alpha-2 codes, comma-separated)",
+        rule=parse_countries,
+        metavar="CODES",
+    ),
+    Setting(
+        "inventory_warm",
+        "NUMBER_ORDERS_INVENTORY_WARM",
+        bool,
+        True,
+        "build every country's search catalogue at start, on a thread, so no first search "
+        "waits seconds for it",
+        flag="--cold-inventory",
+    ),
+    # -- limits against hostile or unlucky load (see docs/ARCHITECTURE.md) ------------------
+    Setting(
+        "head_timeout",
+        "NUMBER_ORDERS_HEAD_TIMEOUT",
+        float,
+        5.0,
+        "seconds a connection has, from its start or its last response, to send a whole "
+        "request head (also how long an idle kept-alive connection stays open)",
+        above=0,
+        metavar="SECONDS",
+    ),
+    Setting(
+        "max_connections",
+        "NUMBER_ORDERS_MAX_CONNECTIONS",
+        int,
+        1024,
+        "open connections per server process; past it a request is a 503; 0: no limit",
+        minimum=0,
+        metavar="N",
+    ),
+    # Retention, applied by the background worker every `prune_interval` seconds (`prune`
+    # does it on demand) in transactions of at most `prune_batch` rows.
+    Setting(
+        "event_retention_days",
+        "NUMBER_ORDERS_EVENT_RETENTION_DAYS",
+        float,
+        30.0,
+        "days delivered and dead webhook events (with their attempts) are kept; 0: forever",
+        minimum=0,
+        metavar="DAYS",
+    ),
+    Setting(
+        "prune_interval",
+        "NUMBER_ORDERS_PRUNE_INTERVAL",
+        float,
+        600.0,
+        "seconds between the worker's pruning rounds; 0: never",
+        minimum=0,
+        metavar="SECONDS",
+    ),
+    Setting(
+        "prune_batch",
+        "NUMBER_ORDERS_PRUNE_BATCH",
+        int,
+        500,
+        "most rows one pruning transaction deletes",
+        minimum=1,
+        metavar="ROWS",
+    ),
+    Setting(
+        "webhook_account_concurrency",
+        "NUMBER_ORDERS_WEBHOOK_ACCOUNT_CONCURRENCY",
+        int,
+        4,
+        "webhook attempts one account may have in flight over every delivery loop; 0: no limit",
+        minimum=0,
+        metavar="N",
+    ),
+    Setting(
+        "metrics_token",
+        "NUMBER_ORDERS_METRICS_TOKEN",
+        str,
+        "",
+        "when set, /metrics answers only 'Authorization: Bearer <this token>'",
+        metavar="TOKEN",
+    ),
+    Setting(
+        "auth_failure_limit",
+        "NUMBER_ORDERS_AUTH_FAILURE_LIMIT",
+        int,
+        1000,
+        "failed authentications one client address may make per minute and process before "
+        "it is answered 429 (a valid key always passes); 0: no limit",
+        minimum=0,
+        metavar="PER_MINUTE",
+    ),
+    Setting(
+        "database_connections",
+        "NUMBER_ORDERS_DATABASE_CONNECTIONS",
+        int,
+        64,
+        "PostgreSQL connections all processes of one serve may open together",
+        minimum=1,
+        metavar="N",
     ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -264,7 +392,20 @@ class Settings:
     webhook_backoff_base: float = _default("webhook_backoff_base")
     webhook_backoff_cap: float = _default("webhook_backoff_cap")
     webhook_poll_interval: float = _default("webhook_poll_interval")
+    reservation_seconds: int = _default("reservation_seconds")
     requirements: str = _default("requirements")
+    inventory_seed: str = _default("inventory_seed")
+    inventory_countries: str = _default("inventory_countries")
+    inventory_warm: bool = _default("inventory_warm")
+    head_timeout: float = _default("head_timeout")
+    max_connections: int = _default("max_connections")
+    event_retention_days: float = _default("event_retention_days")
+    prune_interval: float = _default("prune_interval")
+    prune_batch: int = _default("prune_batch")
+    webhook_account_concurrency: int = _default("webhook_account_concurrency")
+    metrics_token: str = _default("metrics_token")
+    auth_failure_limit: int = _default("auth_failure_limit")
+    database_connections: int = _default("database_connections")
 
     def __post_init__(self) -> None:
         # Settings built in code get the same checks as those read from outside.
@@ -303,6 +444,10 @@ class Settings:
     @property
     def requirement_rules(self) -> RequirementRules:
         return RequirementRules.parse(self.requirements)
+
+    @property
+    def inventory(self) -> Inventory:
+        return Inventory(self.inventory_seed, parse_countries(self.inventory_countries))
 
 
 def add_flags(parser: argparse.ArgumentParser, *names: str) -> None:

@@ -78,11 +78,25 @@ def bad_request(detail: str) -> ApiError:
 
 
 def invalid_parameters(problems: list[Problem]) -> ApiError:
-    return ApiError(400, problems)
+    return ApiError(400, capped(problems))
 
 
 def invalid_body(problems: list[Problem]) -> ApiError:
-    return ApiError(422, problems)
+    return ApiError(422, capped(problems))
+
+
+# Problems listed in one answer: enough to fix a request by, and a bounded body however
+# many a request manages to have.
+MAX_PROBLEMS = 100
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """The first `MAX_PROBLEMS` problems, then one entry saying how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    detail = f"{more} more problems like the ones above are not listed; fix these and retry."
+    return [*problems[:MAX_PROBLEMS], Problem("10015", "Bad Request", detail)]
 
 
 def bad_header(name: str, detail: str) -> ApiError:
@@ -95,6 +109,14 @@ def idempotency_key_reused(header: str) -> ApiError:
         "send a new key for a new order, or the same body to get the same order."
     )
     return ApiError(422, [Problem("10015", "Bad Request", detail, parameter=header)])
+
+
+def conflict(detail: str, retry_after: int = 1) -> ApiError:
+    """The resource is busy right now; the same request may succeed after `retry_after`
+    seconds (the official clients retry a 409 by themselves, honouring it)."""
+    return ApiError(
+        409, [Problem("10015", "Bad Request", detail)], {"retry-after": str(retry_after)}
+    )
 
 
 def payload_too_large(limit: int) -> ApiError:
@@ -118,8 +140,27 @@ def header_too_large(limit: int) -> ApiError:
     return ApiError(431, [Problem("10015", "Bad Request", detail)])
 
 
+def request_head_too_large(limit: int) -> ApiError:
+    detail = f"The request line and headers together are larger than the limit of {limit} bytes."
+    return ApiError(431, [Problem("10015", "Bad Request", detail)])
+
+
+def server_busy(retry_after: int = 1) -> ApiError:
+    detail = "The server has as many connections open as it takes; retry shortly."
+    return ApiError(
+        503, [Problem("10007", "Unexpected error", detail)], {"retry-after": str(retry_after)}
+    )
+
+
 def too_many_requests(retry_after: int) -> ApiError:
     detail = f"Too many requests for this API key; retry in {retry_after} seconds."
+    return ApiError(
+        429, [Problem("10011", "Too many requests", detail)], {"retry-after": str(retry_after)}
+    )
+
+
+def too_many_failed_authentications(retry_after: int) -> ApiError:
+    detail = f"Too many failed authentications from this address; retry in {retry_after} seconds."
     return ApiError(
         429, [Problem("10011", "Too many requests", detail)], {"retry-after": str(retry_after)}
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import resource
 import shutil
 import signal
 import sys
@@ -14,25 +15,36 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import uvicorn
 
 from number_orders.config import DEFAULT_DATABASE_URL, Settings
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
 from number_orders.service import NumberOrdersService
-from number_orders.storage.database import make_engine, upgrade
+from number_orders.storage.database import (
+    make_engine,
+    normalise_url,
+    server_max_connections,
+    upgrade,
+)
 from number_orders.storage.sql_store import SqlStore
 from number_orders.worker.runner import Background
+
+log = logging.getLogger("number_orders.server")
 
 # How `serve` runs uvicorn; the benchmark's ceiling app uses the same, to compare like with like.
 UVICORN_OPTIONS: dict[str, Any] = {
     "loop": "uvloop",
-    "http": "httptools",
+    # httptools with bounds on request heads and connections (`http/front_door.py`); named
+    # by import path, so `--workers N` processes load it too.
+    "http": "number_orders.http.front_door:FrontDoorProtocol",
     "access_log": False,
     "server_header": False,
     "log_level": "warning",
@@ -40,11 +52,26 @@ UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
-def open_store(database_url: str) -> SqlStore:
-    """A store whose schema is up to date."""
-    engine = make_engine(database_url)
+def front_door_options(settings: Settings) -> dict[str, Any]:
+    """The front door's limits, on the uvicorn options its protocol reads them from."""
+    return {
+        "timeout_keep_alive": settings.head_timeout,
+        "limit_concurrency": settings.max_connections or None,
+    }
+
+
+def open_store(database_url: str, connections: int = 32) -> SqlStore:
+    """A store whose schema is up to date; on PostgreSQL it opens at most `connections`,
+    a quarter for each pool's steady size and as many again in bursts (two pools: the
+    store's and the one of list reads)."""
+    engine = make_engine(database_url, pool_size=max(1, connections // 4))
     upgrade(engine)
     return SqlStore(engine)
+
+
+def connections_per_process(settings: Settings) -> int:
+    """Each of `serve`'s processes takes an equal share of `database_connections`."""
+    return max(4, settings.database_connections // max(1, settings.workers))
 
 
 def open_service(settings: Settings) -> NumberOrdersService:
@@ -82,6 +109,8 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         rules=settings.requirement_rules,
         fulfilment_delay=settings.fulfilment_delay,
         auth_cache_seconds=settings.auth_cache_seconds,
+        reservation_seconds=settings.reservation_seconds,
+        inventory=settings.inventory,
     )
 
 
@@ -91,7 +120,7 @@ def build_app(
     webhook_transport: httpx.AsyncBaseTransport | None = None,
     metrics_dir: str | None = None,
 ) -> RequestGuard:
-    store = store or open_store(settings.database_url)
+    store = store or open_store(settings.database_url, connections_per_process(settings))
     service = build_service(settings, store)
 
     @asynccontextmanager
@@ -99,6 +128,10 @@ def build_app(
         # Background work (fulfilment, webhook delivery) runs beside the API in every
         # server process unless turned off; it shares its queues through the database, so
         # more processes are safe.
+        # The first search of a country would build its catalogues (seconds); a thread
+        # builds them now instead, while the server already answers.
+        if settings.inventory_warm:
+            threading.Thread(target=service.warm_inventory, name="inventory", daemon=True).start()
         background = None
         if settings.run_worker:
             background = Background(settings, service, webhook_transport=webhook_transport).start()
@@ -114,11 +147,93 @@ def build_app(
 
 
 def app_from_environment() -> RequestGuard:
-    """The factory each `serve --workers N` process calls (settings come via environment)."""
+    """The factory each `serve --workers N` process calls (settings come via environment,
+    secrets via the file it names)."""
     configure_logging()
     return build_app(
-        Settings.from_env(os.environ), metrics_dir=os.environ.get(METRICS_DIR_VARIABLE)
+        Settings.from_env(with_secrets(os.environ)),
+        metrics_dir=os.environ.get(METRICS_DIR_VARIABLE),
     )
+
+
+# Settings that are secrets do not travel to server processes in their environment (which
+# every child inherits, and crash reports and `ps e` show), but in a file only this user
+# can read, named by this variable; the environment has the URL without its password.
+SECRETS_VARIABLE = "NUMBER_ORDERS_SECRETS_FILE"
+_SECRET_VARIABLES = ("NUMBER_ORDERS_DATABASE_URL", "NUMBER_ORDERS_METRICS_TOKEN")
+
+
+def process_environment(settings: Settings, folder: Path) -> dict[str, str]:
+    """The environment for `serve`'s processes; the secrets go to a file in `folder`."""
+    environment = settings.to_env()
+    secrets = {name: environment[name] for name in _SECRET_VARIABLES}
+    path = folder / "secrets.json"
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(orjson.dumps(secrets))
+    environment["NUMBER_ORDERS_DATABASE_URL"] = shown_url(settings.database_url)
+    environment["NUMBER_ORDERS_METRICS_TOKEN"] = ""
+    environment[SECRETS_VARIABLE] = str(path)
+    return environment
+
+
+def with_secrets(environ: Mapping[str, str]) -> dict[str, str]:
+    path = environ.get(SECRETS_VARIABLE)
+    secrets: dict[str, str] = orjson.loads(Path(path).read_bytes()) if path else {}
+    return {**environ, **secrets}
+
+
+def shown_url(database_url: str) -> str:
+    """The database URL as it may be shown or logged: without its password."""
+    return normalise_url(database_url).render_as_string(hide_password=True)
+
+
+# Open files a server process needs besides its client connections: the store's
+# connections or files, the listening socket, logs, libraries.
+_OWN_FILES = 256
+
+
+def allow_open_files(max_connections: int) -> None:
+    """Raise this process's open-file limit (which the server processes inherit) so that
+    `max_connections` clients fit: a common default of 1,024 would run out first, and a
+    process out of descriptors fails to accept instead of refusing cleanly."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = max_connections + _OWN_FILES
+    if max_connections <= 0 or soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    raised = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+    if raised < needed:
+        log.warning(
+            "open files are limited to %d per process: fewer than the %d connections allowed "
+            "(NUMBER_ORDERS_MAX_CONNECTIONS) and the process's own",
+            raised,
+            needed,
+        )
+
+
+def log_connection_budget(settings: Settings) -> None:
+    """How many PostgreSQL connections this `serve` may open, against the server's limit."""
+    if normalise_url(settings.database_url).get_backend_name() != "postgresql":
+        return
+    each = connections_per_process(settings)
+    total = each * max(1, settings.workers)
+    log.info(
+        "PostgreSQL %s: up to %d connections per server process, %d for %d process(es) "
+        "(NUMBER_ORDERS_DATABASE_CONNECTIONS=%d)",
+        shown_url(settings.database_url),
+        each,
+        total,
+        max(1, settings.workers),
+        settings.database_connections,
+    )
+    limit = server_max_connections(settings.database_url)
+    if limit is not None and total >= limit:
+        log.warning(
+            "PostgreSQL allows %d connections (max_connections) and this server may open %d: "
+            "lower NUMBER_ORDERS_DATABASE_CONNECTIONS or raise max_connections",
+            limit,
+            total,
+        )
 
 
 def configure_logging() -> None:
@@ -128,6 +243,10 @@ def configure_logging() -> None:
     # Lines are the message alone: a record need not look up its thread and process names,
     # which costs more than the rest of the record.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # uvicorn's logging setup closes every handler there is (`dictConfig`): one closed so
+    # after `serve` logged its start is replaced.
+    for closed in [h for h in root.handlers if isinstance(h, BatchedHandler) and h.closing]:
+        root.removeHandler(closed)
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
@@ -189,7 +308,11 @@ class BatchedHandler(logging.Handler):
 
 
 def serve(settings: Settings) -> None:
-    os.environ.update(settings.to_env())
+    configure_logging()
+    log_connection_budget(settings)
+    allow_open_files(settings.max_connections)
+    run_dir = tempfile.mkdtemp(prefix="number-orders-")  # 0700: this user's only
+    os.environ.update(process_environment(settings, Path(run_dir)))
     metrics_dir = None
     if settings.workers > 1:
         # Spawned workers import prometheus_client afresh and see the directory.
@@ -198,6 +321,7 @@ def serve(settings: Settings) -> None:
     try:
         _run_uvicorn(settings)
     finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
         if metrics_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
@@ -213,4 +337,5 @@ def _run_uvicorn(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
         **UVICORN_OPTIONS,
+        **front_door_options(settings),
     )

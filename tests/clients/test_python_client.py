@@ -8,10 +8,9 @@ from typing import Any
 
 from telnyx import NotFoundError, Telnyx, UnprocessableEntityError
 
-from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.live import LiveServer
-from tests.orders import number, wait_until
+from number_orders.testing import wait_until
+from tests.clients.conftest import Served
+from tests.support.orders import number
 
 
 def retrieve_until(client: Telnyx, order_id: str, condition: Any) -> Any:
@@ -20,8 +19,8 @@ def retrieve_until(client: Telnyx, order_id: str, condition: Any) -> Any:
     )
 
 
-def test_create_retrieve_list_update(live: LiveServer, store: SqlStore) -> None:
-    client = Telnyx(api_key=new_key(store, "acme"), base_url=live.base_url, max_retries=0)
+def test_create_retrieve_list_update(served: Served) -> None:
+    client = Telnyx(api_key=served.key, base_url=served.server.base_url, max_retries=0)
     us, gb = number(), number("GB")
     reference = f"py-{time.time_ns()}"
     created = client.number_orders.create(
@@ -69,13 +68,14 @@ def test_create_retrieve_list_update(live: LiveServer, store: SqlStore) -> None:
     assert [o.id for o in listed] == [created.id]
 
 
-def test_errors_arrive_as_the_clients_exceptions(live: LiveServer, store: SqlStore) -> None:
-    client = Telnyx(api_key=new_key(store, "acme"), base_url=live.base_url, max_retries=0)
+def test_errors_arrive_as_the_clients_exceptions(served: Served) -> None:
+    client = Telnyx(api_key=served.key, base_url=served.server.base_url, max_retries=0)
     try:
         client.number_orders.create(phone_numbers=[{"phone_number": "12345"}])
     except UnprocessableEntityError as error:
         assert error.status_code == 422
-        assert error.body["errors"][0]["code"] == "10016"  # type: ignore[index]
+        assert isinstance(error.body, dict)
+        assert error.body["errors"][0]["code"] == "10016"
     else:
         raise AssertionError("expected a 422")
     try:

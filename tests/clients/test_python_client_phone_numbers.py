@@ -19,10 +19,11 @@ from number_orders.domain.timestamps import format_micros
 from number_orders.seed.factory import OrderFactory
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import new_key
-from tests.live import LiveServer
-from tests.orders import number, wait_until
-from tests.phone_numbers import assert_tallies_exact, holdings, records
+from number_orders.testing import wait_until
+from tests.support.app import new_key
+from tests.support.live import LiveServer
+from tests.support.orders import number
+from tests.support.phone_numbers import assert_tallies_exact, holdings, records
 
 
 @dataclass
@@ -47,9 +48,14 @@ def owned(store: SqlStore, live: LiveServer) -> Iterator[Owned]:
             body["billing_group_id"] = "bg-1"
         if body:
             service.update_phone_number(account_id, record.id, PhoneNumberUpdate.from_body(body))
-    strict = {"base_url": live.base_url, "max_retries": 0, "_strict_response_validation": True}
-    with Telnyx(api_key=key, **strict) as client, Telnyx(api_key=other_key, **strict) as other:
+    with strict_client(live, key) as client, strict_client(live, other_key) as other:
         yield Owned(client, other, store, account_id)
+
+
+def strict_client(live: LiveServer, key: str) -> Telnyx:
+    return Telnyx(
+        api_key=key, base_url=live.base_url, max_retries=0, _strict_response_validation=True
+    )
 
 
 def settle(client: Telnyx, order_id: str) -> Any:
@@ -140,7 +146,7 @@ def test_each_filter(owned: Owned, name: str) -> None:
     expected = newest([r for r in everything if check(r)])
     page = owned.client.phone_numbers.list(filter=given, page_size=9)  # type: ignore[arg-type]
     assert [r.id for r in page] == expected
-    assert page.meta is not None and page.meta.total_results == len(expected)
+    assert page.meta is not None and page.meta.to_dict()["total_results"] == len(expected)
     assert name.startswith("voice") or expected, "the data should give each filter something"
 
 

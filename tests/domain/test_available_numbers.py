@@ -45,8 +45,15 @@ class Holdings:
         return sum(len(numbers) for numbers, _ in self.calls)
 
 
+def type_of(phone_number: str) -> str:
+    """The type `classify` gives a number the search offered (it must classify)."""
+    classified = classify(phone_number)
+    assert classified is not None, phone_number
+    return classified.phone_number_type
+
+
 def search(
-    inventory: Inventory = INVENTORY, held: Holdings | None = None, **filters: Any
+    inventory: Inventory = INVENTORY, held: Holdings | None = None, /, **filters: Any
 ) -> dict[str, Any]:
     return inventory.list_available_phone_numbers(SearchQuery(**filters), held or Holdings())
 
@@ -153,14 +160,14 @@ def test_every_listed_feature_must_be_offered() -> None:
     assert data  # German local numbers take no text messages; mobile ones do
     for record in data:
         assert {"name": "sms"} in record["features"]
-        assert classify(record["phone_number"]).phone_number_type == "mobile"  # type: ignore[union-attr]
+        assert type_of(record["phone_number"]) == "mobile"
     assert search(phone_number_type="toll_free", features=("emergency",))["data"] == []
 
 
 def test_quickship_and_reservable_keep_numbers_that_qualify() -> None:
     data = search(quickship=True, limit=20)["data"]
     assert len(data) == 20 and all(r["quickship"] for r in data)
-    assert {classify(r["phone_number"]).phone_number_type for r in data} == {"toll_free"}  # type: ignore[union-attr]
+    assert {type_of(r["phone_number"]) for r in data} == {"toll_free"}
     assert search(country_code="GB", quickship=True)["data"] == []
     assert all(r["reservable"] for r in search(reservable=True)["data"])
     assert search(country_code="GB", reservable=True)["data"] == []
@@ -266,7 +273,9 @@ def test_every_country_and_type_offers_numbers_of_its_country_and_type() -> None
 def test_held_numbers_are_never_returned_and_the_rest_keep_their_order() -> None:
     first = numbers(locality="Chicago", limit=60)
     held = Holdings(held=first[::2])
-    again = [r["phone_number"] for r in search(held=held, locality="Chicago", limit=60)["data"]]
+    again = [
+        r["phone_number"] for r in search(INVENTORY, held, locality="Chicago", limit=60)["data"]
+    ]
     assert len(again) == 60 and not set(again) & held.held
     assert again[:30] == first[1::2]
 
@@ -274,11 +283,12 @@ def test_held_numbers_are_never_returned_and_the_rest_keep_their_order() -> None
 def test_own_reservations_show_unless_held_numbers_are_excluded() -> None:
     first = numbers(limit=10)
     held = Holdings(own=first[:3])
-    assert [r["phone_number"] for r in search(held=held, limit=10)["data"]] == first
+    assert [r["phone_number"] for r in search(INVENTORY, held, limit=10)["data"]] == first
     assert {flag for _, flag in held.calls} == {False}
     hidden = Holdings(own=first[:3])
     found = [
-        r["phone_number"] for r in search(held=hidden, limit=10, exclude_held_numbers=True)["data"]
+        r["phone_number"]
+        for r in search(INVENTORY, hidden, limit=10, exclude_held_numbers=True)["data"]
     ]
     assert found[:7] == first[3:] and not set(found) & hidden.own
     assert {flag for _, flag in hidden.calls} == {True}
@@ -287,14 +297,14 @@ def test_own_reservations_show_unless_held_numbers_are_excluded() -> None:
 def test_a_search_asks_about_a_few_more_numbers_than_it_shows() -> None:
     for limit in (1, 50, 1000):
         held = Holdings()
-        assert len(search(held=held, limit=limit)["data"]) == limit
+        assert len(search(INVENTORY, held, limit=limit)["data"]) == limit
         assert len(held.calls) == 1 and held.offered <= limit + limit // 4 + 8
 
 
 def test_a_search_ends_when_everything_is_held() -> None:
     for limit in (10, 1000):
         held = Holdings(everything=True)
-        assert search(held=held, limit=limit)["data"] == []
+        assert search(INVENTORY, held, limit=limit)["data"] == []
         assert held.offered <= PICKS_PER_RESULT * limit + PICKS_BASE
         assert len(held.calls) < 20  # batches grow with what is missing, not one by one
 
@@ -431,7 +441,7 @@ def test_blocks_filter_like_numbers_and_avoid_held_numbers() -> None:
         for b in blocks(country_code="GB", national_destination_code="20")["data"]
     )
     free = blocks(phone_number_type="toll_free")["data"]
-    assert free and all(classify(b["phone_number"]).phone_number_type == "toll_free" for b in free)  # type: ignore[union-attr]
+    assert free and all(type_of(b["phone_number"]) == "toll_free" for b in free)
     first = blocks()["data"]
     inside = first[0]
     held = Holdings(held=[f"+{int(inside['phone_number']) + 5}"])
@@ -445,3 +455,16 @@ def test_block_numbers_cover_the_range() -> None:
     listed = block_numbers(found)
     assert len(listed) == found.range and listed[0] == found.phone_number
     assert len(set(listed)) == found.range
+
+
+def test_warming_builds_the_catalogues_of_the_inventorys_countries_only() -> None:
+    inventory = Inventory(countries=("NL",))
+    before = type_catalogue.cache_info()
+    inventory.warm_country("FI")
+    assert type_catalogue.cache_info() == before  # not on offer: nothing to build
+    inventory.warm_country("NL")
+    built = type_catalogue.cache_info()
+    for name in PHONE_NUMBER_TYPES:
+        type_catalogue("NL", name)
+    after = type_catalogue.cache_info()
+    assert (after.hits, after.misses) == (built.hits + len(PHONE_NUMBER_TYPES), built.misses)

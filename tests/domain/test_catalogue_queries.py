@@ -7,6 +7,7 @@ import pytest
 from number_orders.domain.catalogue_queries import (
     PhoneNumbersRequirementsQuery,
     RegulatoryRequirementsQuery,
+    RequirementQuery,
     RequirementsQuery,
     RequirementTypesQuery,
     list_phone_numbers_requirements,
@@ -82,6 +83,17 @@ def test_requirements_refuse_each_bad_parameter() -> None:
         ("filter[locality]", "Nice"),
     ]
     assert refused(RequirementsQuery.from_params, pairs) == [p for p, _ in pairs]
+
+
+def test_one_requirement_exists_in_the_current_version_only() -> None:
+    requirement = CATALOGUE.requirements[0]
+    assert RequirementQuery.from_params([]).admits(requirement)
+    assert RequirementQuery.from_params([("version", "1")]).admits(requirement)
+    assert not RequirementQuery.from_params([("version", "2")]).admits(requirement)
+    assert refused(RequirementQuery.from_params, [("version", "one"), ("sort", "name")]) == [
+        "version",
+        "sort",
+    ]
 
 
 def test_requirement_types_filter_by_name_and_sort() -> None:

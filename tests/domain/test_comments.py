@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from itertools import count
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from pydantic import BaseModel
 from telnyx.types.comment_create_response import CommentCreateResponse
 from telnyx.types.comment_list_response import CommentListResponse
 from telnyx.types.comment_mark_as_read_response import CommentMarkAsReadResponse
@@ -99,7 +100,7 @@ def test_comments_match_the_spec_and_the_client() -> None:
         ({"data": comment_json(read)}, "/comments/{id}/read", "patch", CommentMarkAsReadResponse),
     ]:
         assert_response(path, method, body)
-        assert_client_reads(model, body)
+        assert_client_reads(cast(type[BaseModel], model), body)
     listed = {"data": [comment_json(unread), comment_json(read)], "meta": whole_list_meta(2)}
     assert_response("/comments", "get", listed)
     assert_client_reads(CommentListResponse, listed)

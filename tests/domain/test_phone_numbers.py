@@ -17,7 +17,7 @@ from number_orders.domain.phone_numbers import (
     purchased,
 )
 from number_orders.domain.timestamps import format_micros
-from tests.openapi_check import assert_matches
+from tests.support.openapi import assert_matches
 from tests.surface_check import assert_matches_schema, schema_properties, surface
 
 AT = 1_780_000_000_000_000

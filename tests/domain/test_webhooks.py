@@ -79,7 +79,8 @@ def test_signature_verifies_with_nacl_and_the_official_unwrap() -> None:
 
     fresh = signature_headers(key, int(time.time()), body)
     unwrapped = CLIENT.webhooks.unwrap(body.decode(), headers=fresh, key=key.public_key)
-    assert unwrapped.data.id == claimed().id  # type: ignore[union-attr]
+    assert isinstance(unwrapped, NumberOrderStatusUpdateWebhookEvent)
+    assert unwrapped.data.id == claimed().id
     with pytest.raises(ValueError, match="Signature verification failed"):
         CLIENT.webhooks.unwrap(body.decode() + " ", headers=fresh, key=key.public_key)
     other = new_signing_key(now_micros())

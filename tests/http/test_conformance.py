@@ -21,11 +21,11 @@ import pytest
 from number_orders.config import Settings
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
+from tests.support.openapi import SEED_SPEC
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_SPEC = "shared/spec/seed-list-number-orders.yaml"
 ST = Path(sys.executable).with_name("st")
 # Hypothesis examples per operation and phase; with the coverage phase's own cases that
 # makes a few hundred requests per operation.
@@ -33,18 +33,9 @@ EXAMPLES = int(os.environ.get("NUMBER_ORDERS_FUZZ_EXAMPLES", "100"))
 SEED = os.environ.get("NUMBER_ORDERS_FUZZ_SEED", "20261127")
 
 
-def seed_spec() -> Path:
-    """The shared copy beside the repository when there is one, else the vendored copy."""
-    shared = REPO.parent / SEED_SPEC
-    return shared if shared.is_file() else REPO / "tests/spec/seed-list-number-orders.yaml"
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[LiveServer, str]]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("conformance"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def target(module_database_url: str) -> Iterator[tuple[ServeProcess, str]]:
+    url = module_database_url
     store = open_store(url)
     key = new_key(store, "acme")
     account = store.ensure_account("acme").account_id
@@ -53,14 +44,14 @@ def target(
     settings = Settings(
         database_url=url, rate_limit=100_000, demo=False, run_worker=False, fulfilment_delay=0.0
     )
-    with LiveServer(settings, store) as server:
+    with ServeProcess(settings) as server:
         yield server, key
     store.close()
 
 
 def schemathesis(
     location: str,
-    server: LiveServer,
+    server: ServeProcess,
     key: str,
     workdir: Path,
     excluded: tuple[str, ...] = (),
@@ -96,19 +87,14 @@ def schemathesis(
     return result.stdout
 
 
-def test_the_served_document_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
+def test_the_served_document_holds(target: tuple[ServeProcess, str], tmp_path: Path) -> None:
     server, key = target
     output = schemathesis(server.base_url + "/openapi.json", server, key, tmp_path)
     assert "generated" in output
 
 
-def test_the_seed_spec_holds(target: tuple[LiveServer, str], tmp_path: Path) -> None:
+def test_the_seed_spec_holds(target: tuple[ServeProcess, str], tmp_path: Path) -> None:
     server, key = target
     partial = ("unsupported_method", "allow_header_conformance")
-    output = schemathesis(str(seed_spec()), server, key, tmp_path, partial, 2 * EXAMPLES)
+    output = schemathesis(str(SEED_SPEC), server, key, tmp_path, partial, 2 * EXAMPLES)
     assert "generated" in output
-
-
-def test_the_seed_spec_is_found_beside_the_repository_or_vendored() -> None:
-    vendored = REPO / "tests/spec/seed-list-number-orders.yaml"
-    assert seed_spec().read_bytes() == vendored.read_bytes()

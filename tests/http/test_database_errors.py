@@ -19,10 +19,9 @@ from number_orders.config import Settings
 from number_orders.server import open_store
 from number_orders.storage.database import make_engine
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import client_for, new_key
-from tests.live import LiveServer
-from tests.orders import number
-from tests.pg_server import PostgresServer
+from number_orders.testing import PostgresServer
+from tests.support.app import InProcess, new_key
+from tests.support.orders import number
 
 UNEXPECTED = {
     "code": "10007",
@@ -66,7 +65,7 @@ def test_a_missing_table_is_a_logged_500_not_an_outage(
     store: SqlStore, settings: Settings, logged: Captured
 ) -> None:
     token = new_key(store, "acme")
-    with LiveServer(quiet(settings), store) as server, client_for(server, token) as client:
+    with InProcess(quiet(settings), store) as server, server.client(token) as client:
         assert client.get("/number_orders").status_code == 200
         with store.engine.begin() as conn:
             conn.execute(text("DROP TABLE order_counts"))
@@ -109,7 +108,7 @@ def test_a_locked_sqlite_database_is_a_503_with_retry_after(
     store = impatient_store(sqlite_url)
     token = new_key(store, "acme")
     settings = Settings(database_url=sqlite_url, rate_limit=0, demo=False, run_worker=False)
-    with LiveServer(settings, store) as server, client_for(server, token) as client:
+    with InProcess(settings, store) as server, server.client(token) as client:
         holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another process writing, and not letting go
         try:
@@ -136,12 +135,13 @@ def test_lost_postgresql_connections_are_a_503_that_heals(
     store = open_store(url)
     token = new_key(store, "acme")
     settings = Settings(database_url=url, rate_limit=0, demo=False, run_worker=False)
-    with LiveServer(settings, store) as server, client_for(server, token) as client:
+    with InProcess(settings, store) as server, server.client(token) as client:
         assert client.get("/number_orders").status_code == 200
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(
+                # Only this test's database: other tests' servers share the PostgreSQL.
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = 'number-orders'"
+                "WHERE application_name = 'number-orders' AND datname = current_database()"
             )
         lost = client.get("/number_orders")  # on a pooled connection that is gone
         assert lost.status_code == 503, lost.text

@@ -11,7 +11,7 @@ import contextlib
 import socket
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import orjson
@@ -19,12 +19,16 @@ import pytest
 import yaml
 
 from number_orders.config import Settings
+from number_orders.domain.comments import NewComment
 from number_orders.domain.phone_number_listing import PhoneNumberQuery
+from number_orders.domain.requirement_group_bodies import NewRequirementGroup
 from number_orders.http.docs import openapi_document
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
+from number_orders.service import NumberOrdersService
+from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
 
 MIB = 1024 * 1024
 
@@ -48,7 +52,8 @@ class Target:
     port: int
     key: str
     order_id: str
-    phone_number_id: str
+    # A record that exists, by the first segment of its path (orders otherwise).
+    records: dict[str, str] = field(default_factory=dict)
 
     def send(self, raw: bytes) -> Answer:
         with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
@@ -88,22 +93,17 @@ class Target:
         return self.send(lines + headers + b"\r\n" + body)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("hostile"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def target(module_database_url: str) -> Iterator[Target]:
+    url = module_database_url
     store = open_store(url)
     key = new_key(store, "acme")
+    account = store.ensure_account("acme").account_id
     orders = list(OrderFactory(seed=11).orders(20))
-    store.insert_number_orders(store.ensure_account("acme").account_id, orders)
+    store.insert_number_orders(account, orders)
     settings = Settings(database_url=url, demo=False, run_worker=False, fulfilment_delay=0.0)
-    owned, _ = store.list_phone_numbers(
-        store.ensure_account("acme").account_id, PhoneNumberQuery(page_size=1)
-    )
-    with LiveServer(settings, store) as server:
-        yield Target(server.port, key, orders[0].order.id, owned[0].id)
+    with ServeProcess(settings) as server:
+        yield Target(server.port, key, orders[0].order.id, existing_records(store, account))
     store.close()
 
 
@@ -118,11 +118,12 @@ def operations(with_body: bool) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, target: Target) -> str:
-    """A path template with its parameters filled by resources that exist."""
+    """A path template with its parameters filled by a record that exists."""
+    record = target.records.get(path.split("/")[1], target.order_id)
     return "/v2" + (
-        path.replace("{id}", target.order_id)
+        path.replace("{id}", record)
         .replace("{number_order_id}", target.order_id)
-        .replace("{phone_number_id}", target.phone_number_id)
+        .replace("{phone_number_id}", record)
     )
 
 
@@ -131,6 +132,21 @@ def assert_refused(answer: Answer, status: int, code: str) -> None:
     assert [e["code"] for e in answer.errors()] == [code] * len(answer.errors())
     assert answer.headers["content-type"] == "application/json"
     assert b"Traceback" not in answer.body
+
+
+def existing_records(store: SqlStore, account_id: str) -> dict[str, str]:
+    """A record of each resource with ids of its own, for its `{id}` paths."""
+    service = NumberOrdersService(store)
+    body = {"country_code": "DE", "phone_number_type": "local", "action": "ordering"}
+    group = service.create_requirement_group(account_id, NewRequirementGroup.from_body(body))
+    comment = service.create_comment(
+        account_id,
+        NewComment.from_body(
+            {"body": "x", "comment_record_type": "requirement_group", "comment_record_id": group.id}
+        ),
+    )
+    owned, _ = store.list_phone_numbers(account_id, PhoneNumberQuery(page_size=1))
+    return {"requirement_groups": group.id, "comments": comment.id, "phone_numbers": owned[0].id}
 
 
 # -- the query string -------------------------------------------------------------------
@@ -275,7 +291,9 @@ def test_invalid_request_ids_are_replaced(target: Target) -> None:
 # -- bodies, on every operation that takes one -------------------------------------------
 
 
-def body_request(target: Target, method: str, path: str, body: bytes, chunked: bool = False):  # type: ignore[no-untyped-def]
+def body_request(
+    target: Target, method: str, path: str, body: bytes, chunked: bool = False
+) -> Answer:
     headers = b"Content-Type: application/json\r\n"
     if chunked:
         headers += b"Transfer-Encoding: chunked\r\n"
@@ -303,6 +321,7 @@ def test_a_body_over_the_limit_is_413(
 BROKEN_BODIES = [
     b"[" * 100_000 + b"]" * 100_000,
     b'{"a":' * 50_000 + b"1" + b"}" * 50_000,  # nested past any parser's depth
+    b'{"x":' + b"[" * 600 + b"]" * 600 + b"}",  # parsed by orjson, but deeper than allowed
     b'{"customer_reference": "\xff\xfe"}',  # not UTF-8
     b"not json",
     b"[]",
@@ -330,6 +349,30 @@ def test_bodies_that_are_no_json_object_are_400(
     target: Target, method: str, path: str, body: bytes
 ) -> None:
     assert_refused(body_request(target, method, path, body), 400, "10015")
+
+
+@pytest.mark.parametrize("depth", [33, 300, 600, 1000])
+def test_a_deeply_nested_unknown_field_with_an_idempotency_key_is_400(
+    target: Target, depth: int
+) -> None:
+    """Anything parsed must be as shallow as the fingerprint (and every later step) can
+    handle: the body is refused at the parser, with the envelope, before anyone sees it."""
+    nested = b'{"a":' * depth + b"1" + b"}" * depth
+    body = b'{"phone_numbers": [{"phone_number": "+13125550143"}], "x": ' + nested + b"}"
+    headers = b"Content-Type: application/json\r\nIdempotency-Key: deep-%d\r\n" % depth
+    headers += b"Content-Length: %d\r\n" % len(body)
+    answer = target.request("/v2/number_orders", b"POST", headers, body)
+    assert_refused(answer, 400, "10015")
+    assert "nest" in str(answer.errors()[0]["detail"])
+
+
+def test_the_deepest_body_allowed_is_accepted(target: Target) -> None:
+    nested = b'{"a":' * 31 + b"1" + b"}" * 31
+    body = b'{"phone_numbers": [{"phone_number": "+13125550144"}], "x": ' + nested + b"}"
+    headers = b"Content-Type: application/json\r\nIdempotency-Key: deep-ok\r\n"
+    headers += b"Content-Length: %d\r\n" % len(body)
+    answer = target.request("/v2/number_orders", b"POST", headers, body)
+    assert answer.status == 200, answer.body[:300]
 
 
 @pytest.mark.parametrize(("method", "path"), BODY_OPERATIONS)

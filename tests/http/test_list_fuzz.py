@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from number_orders.config import Settings
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
+from number_orders.testing import ServeProcess
+from tests.support.app import new_key
 
 KEYS = [
     "page[size]",
@@ -36,17 +36,14 @@ KEYS = [
 VALUES = ["1", "0", "250", "251", "true", "pending", "2024-01-01", "2024-01-01T00:00:00Z", ""]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[int, str]]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("fuzz"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def target(module_database_url: str) -> Iterator[tuple[int, str]]:
+    url = module_database_url
     store = open_store(url)
     key = new_key(store, "acme")
     store.insert_number_orders(store.ensure_account("acme").account_id, OrderFactory(1).orders(30))
     settings_ = Settings(database_url=url, rate_limit=0, demo=False, run_worker=False)
-    with LiveServer(settings_, store) as server:
+    with ServeProcess(settings_) as server:
         yield server.port, key
     store.close()
 
@@ -95,7 +92,9 @@ def raw_get(port: int, target: str, key: str) -> tuple[int, bytes]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(items=pairs)
-def test_any_query_string_gets_json_and_no_5xx(target: tuple[int, str], items: list) -> None:  # type: ignore[type-arg]
+def test_any_query_string_gets_json_and_no_5xx(
+    target: tuple[int, str], items: list[tuple[str, str, str]]
+) -> None:
     port, key = target
     status, body = raw_get(port, "/v2/number_orders?" + query_string(items), key)
     assert status in (200, 400), (status, body)

@@ -85,6 +85,6 @@ def test_a_fragment_cannot_replace_what_the_base_defines(
 
 
 def test_two_fragments_cannot_define_one_path() -> None:
-    twice = {"paths": {"/a": {}}}
+    twice: dict[str, Any] = {"paths": {"/a": {}}}
     with pytest.raises(ValueError, match=r"y\.yaml: path /a is defined twice"):
         merged(base(), [("x.yaml", twice), ("y.yaml", twice)])

@@ -5,7 +5,8 @@ every kind of bad request."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -15,11 +16,12 @@ import pytest
 from number_orders.config import Settings
 from number_orders.domain.timestamps import parse_instant
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
-from tests.openapi_check import assert_matches
-from tests.orders import AccountsServer, number, order_body, quiet
-from tests.phone_numbers import assert_tallies_exact, holdings
+from number_orders.storage.sql_store import SqlStore
+from tests.support.app import new_key
+from tests.support.live import LiveServer, client_for
+from tests.support.openapi import assert_matches
+from tests.support.orders import number, order_body, quiet
+from tests.support.phone_numbers import assert_tallies_exact, holdings
 from tests.surface_check import assert_matches_response, assert_matches_schema
 
 UNKNOWN = "1293384261075731499"
@@ -27,7 +29,27 @@ MALFORMED = ["nope", "123", UNKNOWN + "0", UNKNOWN[:-1], "0" + UNKNOWN[1:], "%00
 
 
 @dataclass
-class Numbers(AccountsServer):
+class Numbers:
+    """A live server with two accounts' keys, and kept-alive clients per key."""
+
+    server: LiveServer
+    store: SqlStore
+    key: str
+    other_key: str
+    clients: dict[str, httpx.Client] = field(default_factory=dict)
+
+    @contextmanager
+    def client(self, key: str | None = None) -> Iterator[httpx.Client]:
+        """A kept-alive client per key: a new client per request costs more than the request."""
+        key = key or self.key
+        if key not in self.clients:
+            self.clients[key] = client_for(self.server, key)
+        yield self.clients[key]
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.close()
+
     def order(self, *numbers: str, key: str | None = None, **fields: Any) -> dict[str, Any]:
         """An order of the numbers, once the worker has done all it can."""
         with self.client(key) as client:
@@ -51,12 +73,9 @@ class Numbers(AccountsServer):
             return client.request(method, path, **kw)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def numbers(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Numbers]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("numbers"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def numbers(module_database_url: str) -> Iterator[Numbers]:
+    url = module_database_url
     store = open_store(url)
     key, other_key = new_key(store, "acme"), new_key(store, "globex")
     settings = Settings(database_url=url, rate_limit=0, demo=False, fulfilment_delay=0.0)
@@ -154,14 +173,14 @@ def test_an_update_changes_the_writable_fields_and_moves_updated_at(numbers: Num
     assert response.status_code == 200, response.text
     after = response.json()["data"]
     assert_matches("PhoneNumberDetailed", after)
-    for field in (
+    for name in (
         "customer_reference",
         "tags",
         "connection_id",
         "billing_group_id",
         "external_pin",
     ):
-        assert after[field] == body[field]
+        assert after[name] == body[name]
     assert after["hd_voice_enabled"] is True
     assert (
         after["updated_at"] > before["updated_at"]

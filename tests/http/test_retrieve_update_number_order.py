@@ -1,4 +1,4 @@
-"""GET and PATCH /v2/number_orders/{id} over real HTTP, on both engines."""
+"""GET and PATCH /v2/number_orders/{id}, on both engines."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ import pytest
 
 from number_orders.config import Settings
 from number_orders.server import open_store
-from tests.conftest import ENGINES, make_database_url, new_key
-from tests.live import LiveServer
-from tests.openapi_check import assert_matches
-from tests.orders import AccountsServer, assert_counts_exact, number, order_body
+from tests.support.app import InProcess, new_key
+from tests.support.openapi import assert_matches
+from tests.support.orders import Accounts, assert_counts_exact, number, order_body
 
 UNKNOWN = "0b1e5a7c-2f4d-4e8a-9c3b-5d6e7f8a9b0c"
 MALFORMED = ["nope", "123", UNKNOWN + "0", UNKNOWN[:-1], UNKNOWN.replace("-", ""), "%00", "%FF"]
 
 
 @dataclass
-class Orders(AccountsServer):
+class Orders(Accounts):
     def create(self, *numbers: str, key: str | None = None, **fields: Any) -> dict[str, Any]:
         with self.client(key) as client:
             response = client.post("/number_orders", json=order_body(*numbers, **fields))
@@ -50,20 +49,15 @@ class Orders(AccountsServer):
             )
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def orders(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Orders]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("orders"))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def orders(module_database_url: str) -> Iterator[Orders]:
+    url = module_database_url
     store = open_store(url)
     key, other_key = new_key(store, "acme"), new_key(store, "globex")
     # No worker: each test sees exactly what its own requests changed.
     settings = Settings(database_url=url, rate_limit=0, demo=False, run_worker=False)
-    with LiveServer(settings, store) as server:
-        fixture = Orders(server, store, key, other_key)
-        yield fixture
-        fixture.close()
+    with InProcess(settings, store) as app:
+        yield Orders(app, store, key, other_key)
     store.close()
 
 
@@ -136,7 +130,12 @@ def test_null_removes_the_customer_reference(orders: Orders) -> None:
 
 def test_an_update_that_changes_nothing_keeps_updated_at(orders: Orders) -> None:
     created = orders.create(number(), customer_reference="same")
-    for body in ({}, {"customer_reference": "same"}, {"regulatory_requirements": []}):
+    bodies: list[dict[str, Any]] = [
+        {},
+        {"customer_reference": "same"},
+        {"regulatory_requirements": []},
+    ]
+    for body in bodies:
         updated = orders.patch(created["id"], body).json()["data"]
         assert updated == created
 
@@ -232,6 +231,17 @@ def test_a_requirement_of_another_order_is_refused(orders: Orders) -> None:
     response = orders.patch(us_order["id"], body)
     assert response.status_code == 422
     assert "requirement" in response.json()["errors"][0]["detail"]
+
+
+def test_thousands_of_unknown_requirements_get_a_bounded_answer(orders: Orders) -> None:
+    created = orders.create(number("GB"))
+    items = [{"requirement_id": f"unknown-{i}", "field_value": "x"} for i in range(9000)]
+    response = orders.patch(created["id"], {"regulatory_requirements": items})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert len(errors) == 101 and len(response.content) < 64 * 1024
+    assert errors[0]["source"]["pointer"] == "/regulatory_requirements/0/requirement_id"
+    assert "8900 more" in errors[100]["detail"]
 
 
 def test_a_repeated_requirement_is_refused(orders: Orders) -> None:

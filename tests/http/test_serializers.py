@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import orjson
-from number_orders.seeding import OrderFactory
 
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.representation import order_json
 from number_orders.http.serializers import page_bytes
+from number_orders.seed.factory import OrderFactory
 from number_orders.service import Page
 from number_orders.storage.queries import order_row
 

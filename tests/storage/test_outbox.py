@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import update
 
 from number_orders.domain.representation import detail_json
 from number_orders.domain.signing import new_signing_key
@@ -18,8 +19,9 @@ from number_orders.domain.webhooks import (
     NextStep,
 )
 from number_orders.storage import outbox
+from number_orders.storage.schema import webhook_events
 from number_orders.storage.sql_store import SqlStore
-from tests.outbox_helpers import URL, account_with_url, orders, settle
+from tests.support.outbox import URL, account_with_url, orders, settle
 
 LEASE = 30_000_000
 
@@ -117,3 +119,42 @@ def test_one_active_signing_key_even_when_started_together(store: SqlStore) -> N
     listed = store.list_signing_keys()
     assert [k.key_id for k in listed] == [rotated.key_id, first.key_id]
     assert listed[1].retired_at is not None and listed[0].retired_at is None
+
+
+def test_no_account_has_more_attempts_in_flight_than_its_share(store: SqlStore) -> None:
+    busy = account_with_url(store, "busy")
+    quiet = account_with_url(store, "quiet")
+    for detail in orders(store, busy, 10):
+        settle(store, busy, detail)  # due first, so they lead the queue
+    quiet_events = {settle(store, quiet, d) for d in orders(store, quiet, 2, seed=2)}
+    now = now_micros()
+    first = store.claim_webhook_events(now, 16, LEASE, "t1", per_account=4)
+    assert sorted(e.account_id == busy for e in first) == [False] * 2 + [True] * 4
+    assert {e.id for e in first if e.account_id == quiet} == quiet_events
+    # Over every claimer together: the busy account's four are still in flight.
+    assert store.claim_webhook_events(now, 16, LEASE, "t2", per_account=4) == []
+    # One finishes: one more of its events may go.
+    done = first[-1] if first[-1].account_id == busy else first[0]
+    result = AttemptResult(done, "k", now, 1, 200, None)
+    store.finish_webhook_attempts([(result, NextStep(DELIVERED, now))])
+    [next_one] = store.claim_webhook_events(now, 16, LEASE, "t3", per_account=4)
+    assert next_one.account_id == busy
+    # Leases that ran out (a loop that died) no longer count.
+    later = store.claim_webhook_events(now + LEASE, 16, LEASE, "t4", per_account=4)
+    assert sorted(e.account_id == busy for e in later) == [False] * 2 + [True] * 4
+
+
+def test_an_event_whose_payload_cannot_be_read_is_set_aside_and_the_rest_are_claimed(
+    store: SqlStore,
+) -> None:
+    account_id = account_with_url(store)
+    broken, *good = [settle(store, account_id, d) for d in orders(store, account_id, 3)]
+    with store.writing() as conn:
+        conn.execute(
+            update(webhook_events).where(webhook_events.c.id == broken).values(payload="{oops")
+        )
+    claimed = store.claim_webhook_events(now_micros(), 10, LEASE, "t")
+    assert sorted(e.id for e in claimed) == sorted(good)
+    dead = store.find_webhook_event(broken)
+    assert dead is not None and dead.status == DEAD
+    assert "payload cannot be read" in (dead.last_error or "")

@@ -16,8 +16,8 @@ from number_orders.server import open_store
 from number_orders.storage import queries
 from number_orders.storage.database import make_engine
 from number_orders.storage.schema import number_holdings, number_orders
-from tests.phone_numbers import assert_tallies_exact, records
 from tests.storage.test_migrations import MIGRATIONS
+from tests.support.phone_numbers import assert_tallies_exact, records
 
 
 def test_numbers_owned_before_the_migration_get_their_records(database_url: str) -> None:

@@ -14,19 +14,14 @@ from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import ENGINES, make_database_url
-from tests.phone_numbers import assert_tallies_exact, records
+from tests.support.phone_numbers import assert_tallies_exact, records
 
 Check = Callable[[PhoneNumber], bool]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def owned(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[SqlStore, str, list[PhoneNumber]]]:
-    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
-    url = make_database_url(request.param, postgres, tmp_path_factory.mktemp("pages"))  # type: ignore[arg-type]
-    store = open_store(url)
+@pytest.fixture(scope="module")
+def owned(module_database_url: str) -> Iterator[tuple[SqlStore, str, list[PhoneNumber]]]:
+    store = open_store(module_database_url)
     service = NumberOrdersService(store)
     acme = store.ensure_account("acme").account_id
     store.insert_number_orders(acme, OrderFactory(seed=21).orders(160))

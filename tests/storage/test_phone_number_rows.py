@@ -5,15 +5,17 @@ engines."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from number_orders.domain.orders import SUCCESS
 from number_orders.domain.phone_number_updates import PhoneNumberUpdate
+from number_orders.domain.phone_numbers import PhoneNumber
 from number_orders.seed.factory import OrderFactory
 from number_orders.seed.rows import RowMaker
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.orders import assert_counts_exact
-from tests.phone_numbers import assert_tallies_exact, holdings, records
+from tests.support.orders import assert_counts_exact
+from tests.support.phone_numbers import assert_tallies_exact, holdings, records
 
 NOW = 1_780_000_000_000_000
 
@@ -94,7 +96,7 @@ def test_updates_and_releases_move_the_tallies(store: SqlStore) -> None:
     acme = store.ensure_account("acme").account_id
     store.insert_number_orders(acme, OrderFactory(seed=14).orders(40))
     first, second, third = records(store, acme)[:3]
-    changes = [
+    changes: list[tuple[PhoneNumber, dict[str, Any]]] = [
         (first, {"tags": ["vip", "eu"], "billing_group_id": "bg-1"}),
         (second, {"customer_reference": None, "connection_id": "c-9", "tags": ["vip"]}),
         (first, {"tags": ["eu"], "billing_group_id": None}),

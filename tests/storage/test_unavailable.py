@@ -14,7 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.storage.database import make_engine
 from number_orders.storage.unavailable import is_unavailable
-from tests.pg_server import PostgresServer
+from number_orders.testing import PostgresServer
 
 
 def raised(action: Callable[[], object]) -> BaseException:

@@ -1,10 +1,9 @@
-"""Webhook delivery end to end: the real server's delivery loop, a real receiver on a
+"""Webhook delivery end to end: the application's own delivery loop, a real receiver on a
 loopback port, and the official client verifying every delivery. Both engines."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,18 +11,16 @@ from contextlib import contextmanager
 
 import pytest
 import telnyx
+from telnyx.types import NumberOrderStatusUpdateWebhookEvent
 
 from number_orders.config import Settings
 from number_orders.domain.representation import detail_json
 from number_orders.domain.webhooks import DEAD, DELIVERED
-from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.delivery import WebhookDelivery
-from number_orders.worker.runner import webhook_delivery
-from tests.live import LiveServer
-from tests.outbox_helpers import account_with_url, orders, settle
-from tests.webhook_receiver import Answer, Delivery, WebhookReceiver
+from number_orders.testing import Answer, Delivery, WebhookReceiver, wait_until
+from tests.support.app import InProcess
+from tests.support.outbox import account_with_url, delivery_loop, orders, settle
 
 CLIENT = telnyx.Telnyx(api_key="KEYunused", base_url="http://127.0.0.1:9/v2")
 
@@ -50,16 +47,14 @@ def receiver() -> Iterator[WebhookReceiver]:
         yield receiver
 
 
-def wait_until(check: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-
-
 def event_status(store: SqlStore, event_id: str) -> str | None:
     event = store.find_webhook_event(event_id)
     return event.status if event else None
+
+
+def attempts(store: SqlStore, event_id: str) -> int:
+    event = store.find_webhook_event(event_id)
+    return event.attempts if event else 0
 
 
 def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
@@ -67,7 +62,7 @@ def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     details = orders(store, account_id, 3)
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         public_key = NumberOrdersService(store).ensure_signing_key().public_key
         ids = {settle(store, account_id, d): d for d in details}
         deliveries = receiver.wait_for(3)
@@ -77,7 +72,8 @@ def test_every_delivery_verifies_with_the_official_client_and_tampering_fails(
         assert delivery.headers["content-type"] == "application/json"
         assert abs(int(delivery.headers["telnyx-timestamp"]) - time.time()) < 60
         event = verify(delivery, public_key)
-        assert event.data.event_type == "number_order.complete"  # type: ignore[union-attr]
+        assert isinstance(event, NumberOrderStatusUpdateWebhookEvent)
+        assert event.data.event_type == "number_order.complete"
         body = delivery.json
         assert body["data"]["payload"] == detail_json(ids[body["data"]["id"]])
         assert body["data"]["record_type"] == "event"
@@ -99,7 +95,7 @@ def test_a_receiver_that_fails_its_first_attempts_gets_the_event_later(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     receiver.answer(Answer(500), Answer(200, delay=2.0), Answer(404))  # error, timeout, error
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
         deliveries = receiver.wait_for(4)
         wait_until(lambda: event_status(store, event_id) == DELIVERED)
@@ -118,9 +114,9 @@ def test_events_are_kept_while_the_receiver_is_down_and_delivered_when_it_is_bac
     account_id = account_with_url(store, url=receiver.url)
     receiver.stop()
     patient = fast.with_changes(webhook_max_attempts=1000)
-    with LiveServer(patient, store):
+    with InProcess(patient, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
-        wait_until(lambda: (store.find_webhook_event(event_id) or object()).attempts >= 5)  # type: ignore[attr-defined]
+        wait_until(lambda: attempts(store, event_id) >= 5)
         receiver.restart()
         [delivery] = receiver.wait_for(1)
         wait_until(lambda: event_status(store, event_id) == DELIVERED)
@@ -134,7 +130,7 @@ def test_past_the_attempt_limit_an_event_is_dead_and_can_be_redelivered(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     receiver.stop()
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         event_id = settle(store, account_id, orders(store, account_id, 1)[0])
         wait_until(lambda: event_status(store, event_id) == DEAD)
         [dead] = store.list_webhook_events(account_id, DEAD, 10)
@@ -152,7 +148,7 @@ def test_rotation_signs_new_deliveries_with_the_new_key_and_old_ones_stay_verifi
     account_id = account_with_url(store, url=receiver.url)
     [first, second] = orders(store, account_id, 2)
     service = NumberOrdersService(store)
-    with LiveServer(fast, store):
+    with InProcess(fast, store):
         old = service.ensure_signing_key()
         settle(store, account_id, first)
         [before] = receiver.wait_for(1)
@@ -179,7 +175,7 @@ def test_a_new_webhook_url_applies_without_a_restart(
 ) -> None:
     account_id = account_with_url(store, url=receiver.url)
     [first, second] = orders(store, account_id, 2)
-    with WebhookReceiver() as other, LiveServer(fast, store):
+    with WebhookReceiver() as other, InProcess(fast, store):
         settle(store, account_id, first)
         receiver.wait_for(1)
         NumberOrdersService(store).set_webhook_url("acme", other.url)
@@ -187,24 +183,6 @@ def test_a_new_webhook_url_applies_without_a_restart(
         [moved] = other.wait_for(1)
     assert moved.json["meta"]["delivered_to"] == other.url
     assert len(receiver.deliveries) == 1
-
-
-@contextmanager
-def delivery_loop(settings: Settings) -> Iterator[WebhookDelivery]:
-    """A delivery loop with a store of its own on a thread of its own, like another process."""
-    own_store = open_store(settings.database_url)
-    delivery = webhook_delivery(settings, own_store)
-    stop = asyncio.Event()
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(delivery.run(stop),))
-    thread.start()
-    try:
-        yield delivery
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
-        loop.close()
-        own_store.close()
 
 
 def test_several_delivery_loops_never_send_the_same_attempt_twice(
@@ -230,3 +208,80 @@ def test_a_wake_up_delivers_without_waiting_for_the_next_poll(
         settle(store, account_id, orders(store, account_id, 1)[0])
         delivery.wake()
         receiver.wait_for(1, timeout=5)
+
+
+def test_a_receiver_that_never_answers_holds_only_its_accounts_share_of_slots(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    patient = fast.with_changes(webhook_timeout=4.0, webhook_max_attempts=100)
+    with WebhookReceiver() as black_hole:
+        black_hole.answer(*[Answer(200, delay=30.0)] * 100)
+        stuck = account_with_url(store, "stuck", black_hole.url)
+        for detail in orders(store, stuck, 20):  # more than the loop's 16 slots, due first
+            settle(store, stuck, detail)
+        fine = account_with_url(store, "fine", receiver.url)
+        events = {settle(store, fine, d) for d in orders(store, fine, 3, seed=2)}
+        with delivery_loop(patient):
+            delivered = receiver.wait_for(3, timeout=3.0)  # well before any attempt times out
+            assert len(black_hole.deliveries) <= patient.webhook_account_concurrency
+        assert {d.event_id for d in delivered} == events
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def claims_refused(store: SqlStore) -> Iterator[None]:
+    """Every claim fails with an error of the database that is no outage (a trigger
+    refuses the lease), until the block ends."""
+    if store.sqlite:
+        create = (
+            "CREATE TRIGGER refuse_lease BEFORE UPDATE OF lease_token ON webhook_events "
+            "WHEN NEW.lease_token IS NOT NULL BEGIN SELECT RAISE(ABORT, 'lease refused'); END"
+        )
+        drop = ["DROP TRIGGER refuse_lease"]
+    else:
+        create = (
+            "CREATE FUNCTION refuse_lease() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.lease_token IS NOT NULL THEN RAISE EXCEPTION 'lease refused'; END IF; "
+            "RETURN NEW; END $$; CREATE TRIGGER refuse_lease BEFORE UPDATE ON webhook_events "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_lease()"
+        )
+        drop = ["DROP TRIGGER refuse_lease ON webhook_events", "DROP FUNCTION refuse_lease()"]
+    with store.writing() as conn:
+        conn.exec_driver_sql(create)
+    try:
+        yield
+    finally:
+        with store.writing() as conn:
+            for statement in drop:
+                conn.exec_driver_sql(statement)
+
+
+def test_a_claim_that_fails_for_no_outage_is_logged_as_an_error_and_delivery_goes_on(
+    fast: Settings, store: SqlStore, receiver: WebhookReceiver
+) -> None:
+    account_id = account_with_url(store, url=receiver.url)
+    logger, collected = logging.getLogger("number_orders.webhooks"), Collected()
+    logger.addHandler(collected)
+    try:
+        with delivery_loop(fast):
+            with claims_refused(store):
+                first = settle(store, account_id, orders(store, account_id, 1)[0])
+                wait_until(lambda: len([r for r in collected.records if r.exc_info]) >= 2)
+                assert receiver.deliveries == []
+            # The same loop, still running, delivers once claims work again.
+            [delivery] = receiver.wait_for(1)
+        errors = [r for r in collected.records if r.levelno == logging.ERROR]
+        assert errors and all("claiming events failed" in r.getMessage() for r in errors)
+        assert "lease refused" in str(errors[0].exc_info[1])  # type: ignore[index]
+        assert not any("unavailable" in r.getMessage() for r in collected.records)
+    finally:
+        logger.removeHandler(collected)
+    assert delivery.event_id == first

@@ -1,5 +1,5 @@
-"""The order lifecycle end to end: created over HTTP, settled by the server's own worker,
-on both engines. The test numbers force each path (README, "Test numbers")."""
+"""The order lifecycle end to end: created through the API, settled by the application's
+own worker, on both engines. The test numbers force each path (README, "Test numbers")."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from number_orders.config import Settings
+from number_orders.domain.creating import NewOrder
+from number_orders.domain.fulfilment import settle
+from number_orders.domain.timestamps import now_micros
+from number_orders.service import NumberOrdersService
+from number_orders.storage.schema import number_orders
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import client_for, new_key
-from tests.live import LiveServer
-from tests.orders import assert_counts_exact, number, order_body, quiet, settled
+from tests.support.app import InProcess, new_key
+from tests.support.live import LiveServer, client_for
+from tests.support.orders import assert_counts_exact, number, order_body, quiet, settled
 
 
 def create(client: httpx.Client, *numbers: str, **fields: Any) -> dict[str, Any]:
@@ -38,8 +44,8 @@ def statuses(order: dict[str, Any]) -> list[str]:
     return [n["status"] for n in order["phone_numbers"]]
 
 
-def test_an_order_of_plain_us_numbers_succeeds(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_an_order_of_plain_us_numbers_succeeds(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         created = create(client, number(), number(), "+18005550199")
         done = settled(client, created["id"])
     assert done["status"] == "success" and done["requirements_met"] is True
@@ -48,8 +54,8 @@ def test_an_order_of_plain_us_numbers_succeeds(live: LiveServer, store: SqlStore
     assert_counts_exact(store)
 
 
-def test_each_test_number_takes_its_path(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_each_test_number_takes_its_path(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         fails = create(client, number("US", "0000"))
         fails_abroad = create(client, number("GB", "0000"))
         needs_address = create(client, number("US", "0001"))
@@ -77,8 +83,8 @@ def test_each_test_number_takes_its_path(live: LiveServer, store: SqlStore) -> N
     assert_counts_exact(store)
 
 
-def test_an_order_is_pending_until_every_number_settles(live: LiveServer, store: SqlStore) -> None:
-    with client_for(live, new_key(store, "acme")) as client:
+def test_an_order_is_pending_until_every_number_settles(app: InProcess, store: SqlStore) -> None:
+    with app.client(new_key(store, "acme")) as client:
         created = create(client, number(), number("GB"), number("US", "0000"))
         waiting = quiet(client, created["id"])
         assert statuses(waiting) == ["success", "pending", "failure"]
@@ -91,11 +97,11 @@ def test_an_order_is_pending_until_every_number_settles(live: LiveServer, store:
     assert_counts_exact(store)
 
 
-def test_a_number_belongs_to_one_account(live: LiveServer, store: SqlStore) -> None:
+def test_a_number_belongs_to_one_account(app: InProcess, store: SqlStore) -> None:
     owned, held = number(), number("GB")
     with (
-        client_for(live, new_key(store, "acme")) as acme,
-        client_for(live, new_key(store, "globex")) as globex,
+        app.client(new_key(store, "acme")) as acme,
+        app.client(new_key(store, "globex")) as globex,
     ):
         first = settled(acme, create(acme, owned)["id"])
         assert first["status"] == "success"
@@ -115,7 +121,7 @@ def test_a_number_belongs_to_one_account(live: LiveServer, store: SqlStore) -> N
 
 
 def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
-    live: LiveServer, store: SqlStore
+    app: InProcess, store: SqlStore
 ) -> None:
     wanted = [number() for _ in range(12)]
     keys = [new_key(store, "acme"), new_key(store, "globex")]
@@ -123,7 +129,7 @@ def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
     barrier = threading.Barrier(len(keys) * 2)
 
     def order_all(account: int, numbers: list[str]) -> None:
-        with client_for(live, keys[account]) as client:
+        with app.client(keys[account]) as client:
             barrier.wait()
             for phone_number in numbers:
                 orders[account, phone_number] = create(client, phone_number)["id"]
@@ -138,7 +144,7 @@ def test_two_accounts_racing_for_the_same_numbers_one_wins_each(
     assert len(orders) == 2 * len(wanted)
     outcome: dict[str, list[str]] = {p: [] for p in wanted}
     for account, key in enumerate(keys):
-        with client_for(live, key) as client:
+        with app.client(key) as client:
             for phone_number in wanted:
                 outcome[phone_number].append(
                     settled(client, orders[account, phone_number])["status"]
@@ -151,8 +157,8 @@ def test_configured_requirements_decide_what_waits(settings: Settings, store: Sq
     # As NUMBER_ORDERS_REQUIREMENTS="US=textual,*=" would configure it.
     configured = replace(settings, requirements="US=textual,*=")
     with (
-        LiveServer(configured, store) as server,
-        client_for(server, new_key(store, "acme")) as client,
+        InProcess(configured, store) as app,
+        app.client(new_key(store, "acme")) as client,
     ):
         abroad = settled(client, create(client, number("GB"))["id"])
         assert abroad["status"] == "success"
@@ -160,3 +166,53 @@ def test_configured_requirements_decide_what_waits(settings: Settings, store: Sq
         home = quiet(client, create(client, number())["id"])
         (requirement,) = home["phone_numbers"][0]["regulatory_requirements"]
         assert requirement["field_type"] == "textual" and home["status"] == "pending"
+
+
+def poison(store: SqlStore, order_id: str) -> None:
+    """An order row the worker cannot read (its numbers are not the JSON it wrote), put at
+    the head of the queue."""
+    with store.writing() as conn:
+        conn.execute(
+            update(number_orders)
+            .where(number_orders.c.id == order_id)
+            .values(phone_number_details='[{"no": "numbers"}]', fulfil_at=1)
+        )
+
+
+def test_an_order_that_cannot_be_settled_is_moved_aside_and_the_rest_settle(
+    store: SqlStore,
+) -> None:
+    service = NumberOrdersService(store)
+    account_id = service.create_api_key("acme").account.account_id
+    ids = [
+        service.create_number_order(account_id, NewOrder.from_body(order_body(number()))).order.id
+        for _ in range(5)
+    ]
+    poison(store, ids[0])
+    started = now_micros()
+    settled_ids = {f.detail.order.id for f in service.fulfil_due_orders(50)}
+    assert settled_ids == set(ids[1:])
+    [failing] = store.failing_orders(10)
+    assert (failing.account_id, failing.order_id, failing.failures) == (account_id, ids[0], 1)
+    assert "KeyError" in failing.error
+    assert failing.retry_at >= started + 1_000_000  # out of the way, not retried at once
+    assert service.fulfil_due_orders(50) == []
+    # Each failure in a row waits twice as long.
+    store.fulfil_due_orders(failing.retry_at, 50, lambda d, take: settle(d, take, 0))
+    [again] = store.failing_orders(10)
+    assert again.failures == 2 and again.retry_at - failing.retry_at >= 2_000_000
+    assert_counts_exact(store)
+
+
+def test_the_worker_keeps_settling_new_orders_behind_one_it_cannot_settle(
+    live: LiveServer, store: SqlStore
+) -> None:
+    with client_for(live, new_key(store, "acme")) as client:
+        stuck = create(client, number())
+        settled(client, stuck["id"])
+        poison(store, stuck["id"])
+        for _ in range(3):
+            assert (
+                settled(client, create(client, number())["id"], timeout=10)["status"] == "success"
+            )
+    assert [f.order_id for f in store.failing_orders(10)] == [stuck["id"]]

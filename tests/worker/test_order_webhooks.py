@@ -4,15 +4,16 @@ the order exactly as the API returns it. Both engines."""
 
 from __future__ import annotations
 
+import httpx
 from telnyx import Telnyx
+from telnyx.types import NumberOrderStatusUpdateWebhookEvent
 
 from number_orders.config import Settings
 from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
-from tests.conftest import client_for, new_key
-from tests.live import LiveServer
-from tests.orders import number, settled, wait_until
-from tests.webhook_receiver import WebhookReceiver
+from number_orders.testing import ServeProcess, WebhookReceiver, wait_until
+from tests.support.app import bearer, new_key
+from tests.support.orders import number, settled
 
 
 def test_each_settled_order_is_announced_once_with_the_order_as_the_api_shows_it(
@@ -20,7 +21,7 @@ def test_each_settled_order_is_announced_once_with_the_order_as_the_api_shows_it
 ) -> None:
     key = new_key(store, "acme")
     service = NumberOrdersService(store)
-    with WebhookReceiver() as receiver, LiveServer(settings, store) as live:
+    with WebhookReceiver() as receiver, ServeProcess(settings) as live:
         service.set_webhook_url("acme", receiver.url)
         public_key = service.ensure_signing_key().public_key
         client = Telnyx(api_key=key, base_url=live.base_url, max_retries=0)
@@ -33,7 +34,7 @@ def test_each_settled_order_is_announced_once_with_the_order_as_the_api_shows_it
         first_two = receiver.wait_for(2)
 
         # The GB order waits for its address: no event until an update lets it settle.
-        with client_for(live, key) as http:
+        with httpx.Client(base_url=live.base_url, headers=bearer(key)) as http:
             waiting = wait_until(
                 lambda: (
                     (d := http.get(f"/number_orders/{waits.id}").json()["data"])
@@ -58,7 +59,8 @@ def test_each_settled_order_is_announced_once_with_the_order_as_the_api_shows_it
     assert set(by_order) == set(orders)
     for order_id, delivery in by_order.items():
         event = client.webhooks.unwrap(delivery.body, headers=delivery.headers, key=public_key)
-        assert event.data.event_type == "number_order.complete"  # type: ignore[union-attr]
+        assert isinstance(event, NumberOrderStatusUpdateWebhookEvent)
+        assert event.data.event_type == "number_order.complete"
         data = delivery.json["data"]
         assert data["payload"] == orders[order_id]
         assert data["occurred_at"] == orders[order_id]["updated_at"]
@@ -68,5 +70,5 @@ def test_each_settled_order_is_announced_once_with_the_order_as_the_api_shows_it
         "failure",
         "success",
     ]
-    account_id = store.find_account("acme").account_id  # type: ignore[union-attr]
+    account_id = store.ensure_account("acme").account_id
     assert len(store.list_webhook_events(account_id, None, 10)) == 3

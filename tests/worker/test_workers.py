@@ -1,15 +1,11 @@
 """Fulfilment workers beside each other, on both engines: each order is settled exactly
-once, each number goes to one account, and the queue lives only in the database."""
+once, each number goes to one account, and the queue lives only in the database. The
+`worker` command as a process: `tests/system/test_processes.py`."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -24,21 +20,19 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage import FulfilledOrder
 from number_orders.storage.schema import number_holdings
 from number_orders.storage.sql_store import SqlStore
+from number_orders.testing import wait_until
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
-from tests.orders import assert_counts_exact, number, order_body, wait_until
+from tests.support.orders import (
+    assert_counts_exact,
+    new_order,
+    number,
+    order_body,
+    pending_count,
+    status_of,
+)
 
 BURST = 160
 WORKERS = 4
-
-
-def new_order(*numbers: str) -> NewOrder:
-    return NewOrder.from_body(order_body(*numbers))
-
-
-def pending_count(store: SqlStore, account_ids: list[str]) -> int:
-    return sum(
-        store.list_number_orders(a, ListQuery(status=PENDING, page_size=1))[1] for a in account_ids
-    )
 
 
 def test_many_workers_settle_a_burst_exactly_once(store: SqlStore, database_url: str) -> None:
@@ -93,7 +87,7 @@ def test_an_order_waits_for_its_fulfilment_delay(store: SqlStore) -> None:
     detail = service.create_number_order(account, new_order(number()))
     assert service.next_fulfilment_at() == detail.order.created_at + 3600 * 1_000_000
     assert service.fulfil_due_orders(10) == []
-    assert store.retrieve_number_order(account, detail.order.id).order.status == PENDING  # type: ignore[union-attr]
+    assert status_of(store, account, detail.order.id) == PENDING
 
 
 def test_failed_numbers_are_released_and_successful_ones_owned(store: SqlStore) -> None:
@@ -101,7 +95,7 @@ def test_failed_numbers_are_released_and_successful_ones_owned(store: SqlStore) 
     account = service.create_api_key("acme").account.account_id
     good, bad = number(), number("US", "0000")
     detail = service.create_number_order(account, new_order(good, bad))
-    assert _holdings(store) == {good: "reserved", bad: "reserved"}
+    assert _holdings(store) == {good: "pending", bad: "pending"}
     (fulfilled,) = service.fulfil_due_orders(10)
     assert fulfilled.settled and fulfilled.detail.order.id == detail.order.id
     assert _holdings(store) == {good: "owned"}
@@ -111,7 +105,10 @@ def test_failed_numbers_are_released_and_successful_ones_owned(store: SqlStore) 
 def _holdings(store: SqlStore) -> dict[str, str]:
     h = number_holdings.c
     with store.engine.connect() as conn:
-        return dict(conn.execute(select(h.phone_number, h.state)).all())  # type: ignore[arg-type]
+        return {
+            phone_number: state
+            for phone_number, state in conn.execute(select(h.phone_number, h.state))
+        }
 
 
 def test_seeded_orders_with_work_join_the_queue(store: SqlStore) -> None:
@@ -139,28 +136,3 @@ def test_idempotency_keys_expire_after_a_day(store: SqlStore) -> None:
     )
     assert service.expire_idempotency_keys() == 0  # younger than a day: kept
     assert store.expire_idempotency_keys(now_micros() + 1) == 1
-
-
-def test_the_worker_command_settles_orders_and_stops_on_sigterm(
-    store: SqlStore, database_url: str
-) -> None:
-    service = NumberOrdersService(store)
-    account = service.create_api_key("acme").account.account_id
-    ids = [service.create_number_order(account, new_order(number())).order.id for _ in range(5)]
-    command = Path(sys.executable).parent / "number-orders"
-    env = {**os.environ, "NUMBER_ORDERS_DATABASE_URL": database_url}
-    process = subprocess.Popen(
-        [str(command), "worker", "--threads", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_until(lambda: pending_count(store, [account]) == 0, timeout=30, interval=0.1)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
-    assert "worker running" in out
-    assert all(store.retrieve_number_order(account, i).order.status == SUCCESS for i in ids)  # type: ignore[union-attr]

@@ -13,7 +13,13 @@ from number_orders.config import Settings, add_flags
 from number_orders.seed.demo import prepare_demo
 
 # The settings each command offers as flags (`config.SETTINGS` says how each is spelled).
-WORKER_SETTINGS = ("webhook_max_attempts",)
+WORKER_SETTINGS = (
+    "webhook_max_attempts",
+    "reservation_seconds",
+    "webhook_account_concurrency",
+    "event_retention_days",
+    "prune_interval",
+)
 SERVE_SETTINGS = (
     "host",
     "port",
@@ -22,6 +28,14 @@ SERVE_SETTINGS = (
     "body_limit",
     "fulfilment_delay",
     "run_worker",
+    "inventory_seed",
+    "inventory_countries",
+    "inventory_warm",
+    "metrics_token",
+    "max_connections",
+    "head_timeout",
+    "auth_failure_limit",
+    "database_connections",
     *WORKER_SETTINGS,
 )
 
@@ -31,7 +45,10 @@ def add_commands(commands: Commands) -> None:
     add_flags(serve_cmd, *SERVE_SETTINGS)
 
     worker_cmd = command(
-        commands, "worker", _worker, "settle orders and deliver webhooks (beside other workers)"
+        commands,
+        "worker",
+        _worker,
+        "settle orders, expire reservations and deliver webhooks (beside other workers)",
     )
     worker_cmd.add_argument("--threads", type=int, default=1, help="fulfilment threads (default 1)")
     add_flags(worker_cmd, *WORKER_SETTINGS)
@@ -61,8 +78,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         signal.signal(signum, lambda *_: stopped.set())
     background.start()
     print(
-        f"worker running: {args.threads} fulfilment thread(s) and webhook delivery; "
-        "Ctrl-C stops it",
+        f"worker running: {args.threads} fulfilment thread(s), reservation expiry and "
+        "webhook delivery; Ctrl-C stops it",
         flush=True,
     )
     stopped.wait()

@@ -67,6 +67,11 @@ class Inventory:
         """Build every catalogue now, rather than in the first search of each country
         (the geocoder data alone takes a second or two to load)."""
         for country in self.countries:
+            self.warm_country(country)
+
+    def warm_country(self, country: str) -> None:
+        """Build the catalogues a search of `country` reads (none outside `countries`)."""
+        if country in self.countries:
             for name in PHONE_NUMBER_TYPES:
                 type_catalogue(country, name)
 

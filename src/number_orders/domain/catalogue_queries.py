@@ -98,6 +98,23 @@ def _requirement_field(requirement: Requirement, field: str) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class RequirementQuery:
+    """`GET /requirements/{id}`: an optional `version`; only the current one exists."""
+
+    version: int | None = None
+
+    @classmethod
+    def from_params(cls, pairs: Iterable[tuple[str, str]]) -> RequirementQuery:
+        return cls(**read_params(pairs, _REQUIREMENT_RULES))
+
+    def admits(self, requirement: Requirement) -> bool:
+        return self.version in (None, VERSION)
+
+
+_REQUIREMENT_RULES = {"version": _REQUIREMENTS_RULES["version"]}
+
+
+@dataclass(frozen=True, slots=True)
 class RequirementTypesQuery:
     """`GET /requirement_types`: `filter[name][contains]` and `sort`; never paged."""
 

@@ -18,6 +18,9 @@ NEEDS_REQUIREMENTS = "0001"
 FAILS_AFTER_REQUIREMENTS = "0002"
 # Every suffix that forces a path; generated data never ends an ordinary number so.
 FORCED_SUFFIXES = (ALWAYS_FAILS, NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)
+# What a test number may need beyond its country's rules, in any country: the regulatory
+# catalogue lists these types for every country, so the ids such numbers carry resolve.
+FORCED_FIELD_TYPES = ("address",)
 
 
 def always_fails(phone_number: str) -> bool:
@@ -27,7 +30,7 @@ def always_fails(phone_number: str) -> bool:
 def forced_requirements(phone_number: str) -> tuple[str, ...]:
     """Requirement field types a test number needs beyond its country's."""
     if phone_number.endswith((NEEDS_REQUIREMENTS, FAILS_AFTER_REQUIREMENTS)):
-        return ("address",)
+        return FORCED_FIELD_TYPES
     return ()
 
 

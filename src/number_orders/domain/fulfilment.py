@@ -82,3 +82,14 @@ def settle(detail: NumberOrderDetail, take: Callable[[str], bool], now: int) -> 
         [p for p, s in outcome.items() if s == SUCCESS],
         [p for p, s in outcome.items() if s == FAILURE],
     )
+
+
+# An order whose settling fails (a bug, or a row it cannot read) is put back on the queue
+# this much later: 1 s after its first failure, doubling up to an hour.
+RETRY_FIRST_MICROS = 1_000_000
+RETRY_CAP_MICROS = 3_600_000_000
+
+
+def retry_delay(failures: int) -> int:
+    """Microseconds before an order that has failed `failures` times is tried again."""
+    return min(RETRY_CAP_MICROS, RETRY_FIRST_MICROS << min(max(failures, 1) - 1, 40))

@@ -22,7 +22,7 @@ SIGNATURE_HEADER = "telnyx-signature-ed25519"
 class SigningKey:
     key_id: str
     public_key: str  # base64 of the 32-byte verify key, what receivers configure
-    private_key: str  # base64 of the 32-byte seed
+    private_key: str | None  # base64 of the 32-byte seed; None once retired
     created_at: int
     retired_at: int | None = None
 
@@ -43,6 +43,8 @@ def fingerprint(public: bytes) -> str:
 
 
 def signature_headers(key: SigningKey, timestamp: int, body: bytes) -> dict[str, str]:
+    if key.private_key is None:
+        raise ValueError(f"signing key {key.key_id} is retired and cannot sign")
     signer = NaclSigningKey(base64.b64decode(key.private_key))
     signature = signer.sign(str(timestamp).encode() + b"|" + body).signature
     return {

@@ -19,7 +19,7 @@ from number_orders.config import Settings
 from number_orders.errors import ApiError, StoreUnavailable
 from number_orders.http.guard import RequestGuard
 from number_orders.http.metrics import Metrics
-from number_orders.http.rate_limiting import RateLimiter
+from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.http.responses import error_response
 from number_orders.http.routes import all_routes
 from number_orders.http.routes.number_orders import list_number_orders
@@ -61,6 +61,12 @@ def create_app(
         body_limit=settings.body_limit,
         limiter=limiter,
         metrics=app.state.metrics,
+        failures=(
+            FailedAuthentications(settings.auth_failure_limit)
+            if settings.auth_failure_limit > 0
+            else None
+        ),
+        metrics_token=settings.metrics_token,
     )
 
 

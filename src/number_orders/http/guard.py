@@ -1,10 +1,12 @@
-"""The front of every request: ids, size limits, authentication, rate limits, the access
-log, metrics, and the last-resort 500. Pure ASGI, so it costs one function call, not a
+"""The front of every request: ids, size limits, authentication (API keys on `/v2`, the
+metrics token on `/metrics`) with a limit on failures per client address, rate limits,
+the access log, metrics, and the last-resort 500. Pure ASGI, so it costs one function call, not a
 task per request, and every route behind it, present or future, gets all of it.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
@@ -22,7 +24,7 @@ from number_orders.domain.accounts import split_api_key
 from number_orders.domain.ids import random_id
 from number_orders.errors import ApiError, StoreUnavailable
 from number_orders.http.metrics import Metrics
-from number_orders.http.rate_limiting import RateLimiter
+from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.http.serializers import error_bytes
 from number_orders.service import NumberOrdersService
 
@@ -32,6 +34,7 @@ MAX_URL_BYTES = 8192
 MAX_HEADER_BYTES = 8192
 # Documentation of the API is public, like Telnyx's own published spec.
 PUBLIC_V2_PATHS = frozenset({"/v2/openapi.json", "/v2/docs"})
+METRICS_PATH = "/metrics"
 # Anything shaped like an API key is blanked before a path is logged.
 _KEY_LIKE = re.compile(r"KEY[0-9A-Fa-f]{32}_[A-Za-z0-9_-]*")
 
@@ -57,6 +60,8 @@ class RequestGuard:
         body_limit: int,
         limiter: RateLimiter | None,
         metrics: Metrics,
+        failures: FailedAuthentications | None = None,
+        metrics_token: str = "",
     ) -> None:
         self.app = app
         self.service = service
@@ -64,6 +69,8 @@ class RequestGuard:
         self.body_limit = body_limit
         self.limiter = limiter
         self.metrics = metrics
+        self.failures = failures
+        self.metrics_token = metrics_token
         self.pid = os.getpid()  # which of several server processes answered; each builds its own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,7 +106,9 @@ class RequestGuard:
         rejection = _oversized(scope)
         if rejection is not None:
             raise rejection
-        if _needs_auth(scope["path"]):
+        if scope["path"] == METRICS_PATH and self.metrics_token:
+            self._check_metrics_token(scope)
+        elif _needs_auth(scope["path"]):
             account_id, key_id = await self._authenticate(scope)
             scope["state"]["account_id"] = account_id
             if self.limiter is not None:
@@ -109,15 +118,38 @@ class RequestGuard:
                     raise errors.too_many_requests(verdict.reset)
 
     async def _authenticate(self, scope: Scope) -> tuple[str, str]:
-        """The account and key id of the request's key; 401 for anything else."""
+        """The account and key id of the request's key; 401 for anything else (429 from an
+        address past its limit of failures)."""
         token = _bearer_token(scope)
         parts = split_api_key(token) if token is not None else None
         if token is None or parts is None:
-            raise errors.authentication_failed()
+            raise self._failed(scope)
         account_id = self.service.recently_authenticated(token)
         if account_id is None:
-            account_id = await run_in_threadpool(self.service.authenticate, token)
+            try:
+                account_id = await run_in_threadpool(self.service.authenticate, token)
+            except ApiError as error:
+                raise self._failed(scope) if error.status == 401 else error from None
         return account_id, parts[0]
+
+    def _check_metrics_token(self, scope: Scope) -> None:
+        """`/metrics` with a token set: that token and nothing else (no API key) opens it."""
+        given = (_bearer_token(scope) or "").encode()
+        if not hmac.compare_digest(given, self.metrics_token.encode()):
+            raise self._failed(scope)
+
+    def _failed(self, scope: Scope) -> ApiError:
+        """A failed authentication, counted against the client's address: 401, or 429 once
+        the address is past its limit. Checked only after the key is, so a valid key from
+        a refused address still passes."""
+        if self.failures is None:
+            return errors.authentication_failed()
+        address = _client_address(scope)
+        self.failures.record(address)
+        retry_after = self.failures.refused_for(address)
+        if retry_after is None:
+            return errors.authentication_failed()
+        return errors.too_many_failed_authentications(retry_after)
 
     def _limited(self, receive: Receive, scope: Scope) -> Receive:
         """`receive` that refuses a body over the limit when a handler reads it, so body
@@ -198,6 +230,11 @@ def _oversized(scope: Scope) -> ApiError | None:
         if len(name) + len(value) > MAX_HEADER_BYTES:
             return errors.header_too_large(MAX_HEADER_BYTES)
     return None
+
+
+def _client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 def _content_length(scope: Scope) -> int | None:

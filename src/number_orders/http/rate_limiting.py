@@ -87,3 +87,40 @@ class RateLimiter:
         allotment.tokens += got
         allotment.used_seen = max(allotment.used_seen, used)
         allotment.refused = got == 0
+
+
+class FailedAuthentications:
+    """Failed authentications per client address, in fixed one-minute windows, in this
+    process: past `limit` in a window an address is refused (429) instead of told its key
+    is wrong (401) until the window ends. It costs no store write, so a flood of bad keys
+    writes nothing; with N processes an address may fail up to N times the limit.
+    Addresses are forgotten at every window; at most `MAX_ADDRESSES` are tracked at once,
+    so a flood from many addresses cannot grow memory without bound."""
+
+    MAX_ADDRESSES = 100_000
+
+    def __init__(self, limit: int, clock: Clock = time.time) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._failures: dict[str, int] = {}
+        self._window = 0
+
+    def refused_for(self, address: str) -> int | None:
+        """Seconds until `address` may try again, or None while it is under the limit."""
+        now = self._turn()
+        if self._failures.get(address, 0) <= self.limit:
+            return None
+        return rate_limits.seconds_to_reset(now)
+
+    def record(self, address: str) -> None:
+        self._turn()
+        if address in self._failures or len(self._failures) < self.MAX_ADDRESSES:
+            self._failures[address] = self._failures.get(address, 0) + 1
+
+    def _turn(self) -> float:
+        now = self.clock()
+        window = rate_limits.window_start(now)
+        if window != self._window:
+            self._window = window
+            self._failures = {}
+        return now

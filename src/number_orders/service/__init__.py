@@ -1,16 +1,29 @@
 """Use cases, named after the API operations: one module per resource (`accounts.py`,
-`number_orders.py`, `webhooks.py`, `rate_limits.py`), each one transaction per call, and
-`NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
+`number_orders.py`, `webhooks.py`, `webhook_deliveries.py`, `rate_limits.py`), each one
+transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here,
+and no SQL.
+`number_orders.py`, `webhooks.py`, `rate_limits.py`, `available_numbers.py`), each one
+transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
 """
 
 from __future__ import annotations
 
+from number_orders.domain.available_numbers import Inventory
+from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.service.accounts import Accounts, IssuedKey
+from number_orders.service.available_numbers import AvailableNumbers
+from number_orders.service.comments import Comments
 from number_orders.service.number_orders import NumberOrders, Page
+from number_orders.service.number_reservations import NumberReservations, ReservationPage
 from number_orders.service.phone_numbers import PhoneNumberPage, PhoneNumbers
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
+from number_orders.service.requirement_groups import RequirementGroups
+from number_orders.service.requirements import RequirementsCatalogue
+from number_orders.service.retention import Retention
+from number_orders.service.webhook_deliveries import WebhookDeliveries
 from number_orders.service.webhooks import Webhooks
 from number_orders.storage import FulfilledOrder, RowBatch, Store
 
@@ -21,6 +34,7 @@ __all__ = [
     "NumberOrdersService",
     "Page",
     "PhoneNumberPage",
+    "ReservationPage",
     "RowBatch",
     "Store",
 ]
@@ -30,7 +44,20 @@ def _nothing() -> None:
     return None
 
 
-class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits, PhoneNumbers):
+class NumberOrdersService(
+    Accounts,
+    NumberOrders,
+    NumberReservations,
+    Webhooks,
+    WebhookDeliveries,
+    RateLimits,
+    RequirementsCatalogue,
+    RequirementGroups,
+    Comments,
+    AvailableNumbers,
+    Retention,
+    PhoneNumbers,
+):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""
 
@@ -42,12 +69,18 @@ class NumberOrdersService(Accounts, NumberOrders, Webhooks, RateLimits, PhoneNum
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
         auth_cache_seconds: float = 0.0,
+        reservation_seconds: int = 1800,
+        inventory: Inventory | None = None,
     ) -> None:
         self.store = store
+        self.inventory = inventory or Inventory()
         self.recent_keys = RecentKeys(auth_cache_seconds)
         self.rules = rules or RequirementRules()
+        # What the rules publish; the types test numbers need resolve in every country.
+        self.catalogue = Catalogue(self.rules, extra_field_types=FORCED_FIELD_TYPES)
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
         self.fulfilment_due = _nothing
+        self.reservation_time = reservation_seconds * 1_000_000
 
     def check_ready(self) -> None:
         """Raises `StoreUnavailable` unless the store answers."""

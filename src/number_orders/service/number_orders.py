@@ -15,7 +15,13 @@ from number_orders.domain.orders import NumberOrderDetail, parse_order_id
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
-from number_orders.storage import FulfilledOrder, NumberOrderStore, RowBatch, StoredOrder
+from number_orders.storage import (
+    FailingOrder,
+    FulfilledOrder,
+    NumberOrderStore,
+    RowBatch,
+    StoredOrder,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,10 @@ class NumberOrders:
 
     def next_fulfilment_at(self) -> int | None:
         return self.store.next_fulfilment_at()
+
+    def failing_orders(self, limit: int) -> list[FailingOrder]:
+        """Queued orders whose settling failed, set aside with their error (for operators)."""
+        return self.store.failing_orders(limit)
 
     def expire_idempotency_keys(self) -> int:
         return self.store.expire_idempotency_keys(now_micros() - RETENTION_MICROS)

@@ -42,10 +42,14 @@ class Webhooks:
 
     # -- delivery ----------------------------------------------------------------------
 
-    def claim_webhook_events(self, now: int, limit: int, lease_micros: int) -> list[ClaimedEvent]:
+    def claim_webhook_events(
+        self, now: int, limit: int, lease_micros: int, per_account: int = 0
+    ) -> list[ClaimedEvent]:
         """Due events no other loop holds, each leased to this claim until `now +
-        lease_micros`; only the claim's token may record their outcome."""
-        return self.store.claim_webhook_events(now, limit, lease_micros, hex_token())
+        lease_micros`; only the claim's token may record their outcome. With
+        `per_account`, no account has more than that many attempts in flight over every
+        loop together."""
+        return self.store.claim_webhook_events(now, limit, lease_micros, hex_token(), per_account)
 
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         return self.store.finish_webhook_attempts(outcomes)

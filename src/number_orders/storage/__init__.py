@@ -1,15 +1,20 @@
 """Persistence behind a small interface (`interface/`: one Protocol per resource, `Store`
 for all), with one SQL implementation (`sql_store.SqlStore`, composed of one part per
-resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `rate_limits.py`)."""
+resource: `accounts.py`, `number_orders.py`, `webhooks.py`, `webhook_deliveries.py`,
+`rate_limits.py`, `available_numbers.py`, ...)."""
 
 from number_orders.storage.interface import (
     PHONE_NUMBER_COLUMNS,
     AccountStore,
     ApiKeyRecord,
+    AvailableNumberStore,
     Change,
     CountKey,
+    Extension,
+    FailingOrder,
     FulfilledOrder,
     NumberOrderStore,
+    NumberReservationStore,
     PhoneCountKey,
     PhoneNumberChange,
     PhoneNumberStore,
@@ -18,6 +23,7 @@ from number_orders.storage.interface import (
     Settle,
     Store,
     StoredOrder,
+    WebhookDeliveryStore,
     WebhookStore,
     phone_number_counts,
 )
@@ -26,10 +32,14 @@ __all__ = [
     "PHONE_NUMBER_COLUMNS",
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
     "CountKey",
+    "Extension",
+    "FailingOrder",
     "FulfilledOrder",
     "NumberOrderStore",
+    "NumberReservationStore",
     "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
@@ -38,6 +48,7 @@ __all__ = [
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
     "phone_number_counts",
 ]

@@ -9,12 +9,15 @@ that measured faster than dropping the indexes and building them again afterward
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from number_orders.storage import phone_number_rows, queries
 from number_orders.storage.interface import (
@@ -42,18 +45,35 @@ ORDER_COLUMNS = (
     "fulfil_at",
 )
 BATCH_ROWS = 10_000
+_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+
+
+# A seed stopped part way keeps the batches it committed; run again with the same seed it
+# would make the same ids. That is refused with this message instead of a driver error.
+OVERLAP = (
+    "the account already holds orders that this seed makes (a seed that was stopped keeps "
+    "the batches it finished): seed another account, or this one with another --seed"
+)
 
 
 def load(engine: Engine, account_id: str, batches: Iterable[RowBatch]) -> int:
+    """Load the batches; a ValueError (`OVERLAP`) when their orders are there already."""
     loaded = 0
     with _loading(engine) as conn:
         for rows, counts, numbers, number_counts in _merged(batches):
-            with conn.begin():
-                _insert(conn, rows)
-                left_out = phone_number_rows.load(conn, numbers)
-                queries.add_counts(conn, account_id, counts)
-                number_counts.subtract(phone_number_counts(left_out))
-                phone_number_rows.write_counts(conn, account_id, number_counts)
+            try:
+                with conn.begin():
+                    _insert(conn, rows)
+                    left_out = phone_number_rows.load(conn, numbers)
+                    queries.add_counts(conn, account_id, counts)
+                    number_counts.subtract(phone_number_counts(left_out))
+                    phone_number_rows.write_counts(conn, account_id, number_counts)
+            except (
+                sqlite3.IntegrityError,
+                psycopg.errors.UniqueViolation,
+                IntegrityError,
+            ) as error:
+                raise ValueError(OVERLAP) from error
             loaded += len(rows)
     return loaded
 
@@ -74,7 +94,13 @@ def _loading(engine: Engine) -> Iterator[Connection]:
     """One connection for the whole load. On SQLite its commits skip the fsync
     (`synchronous=OFF`): a seed is not an acknowledged write, and it ends with a
     checkpoint at `synchronous=FULL` (`finish`), which syncs the WAL and then the database
-    file, so the data is durable when the seed returns. Readers keep running beside it."""
+    file, so the data is durable when the seed returns. Readers keep running beside it.
+
+    The connection runs no automatic checkpoint (`wal_autocheckpoint=0`): a checkpoint
+    copies every process's committed pages into the database file, and one run without
+    fsync could lose other processes' acknowledged commits in an OS crash. Appending its
+    own frames to the WAL unsynced risks only the seed's own batches; every later commit
+    of another process syncs the WAL, earlier frames included."""
     with engine.connect().execution_options(writing=True) as conn:
         if conn.dialect.name != "sqlite":
             yield conn
@@ -82,6 +108,7 @@ def _loading(engine: Engine) -> Iterator[Connection]:
         # On the driver itself, outside any transaction (SQLAlchemy would begin one).
         driver = conn.connection.driver_connection
         assert driver is not None
+        driver.execute("PRAGMA wal_autocheckpoint=0")
         driver.execute("PRAGMA synchronous=OFF")
         driver.execute("PRAGMA temp_store=MEMORY")
         try:
@@ -89,6 +116,7 @@ def _loading(engine: Engine) -> Iterator[Connection]:
         finally:
             driver.execute("PRAGMA synchronous=FULL")
             driver.execute("PRAGMA temp_store=DEFAULT")
+            driver.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
 
 
 def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:

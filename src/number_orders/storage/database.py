@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -13,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant shared by every process; it names the advisory lock that serialises upgrades.
@@ -30,25 +33,51 @@ def normalise_url(url: str) -> URL:
 def make_engine(url: str, pool_size: int = 8) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    return create_engine(
-        parsed,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=2,
-        pool_recycle=3600,
-        connect_args={"connect_timeout": 2, "application_name": "number-orders"},
-    )
+        engine = _sqlite_engine(parsed)
+    else:
+        engine = create_engine(
+            parsed,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=2,
+            pool_recycle=3600,
+            connect_args={"connect_timeout": 2, "application_name": "number-orders"},
+        )
+    event.listen(engine, "handle_error", _drop_read_only_connections)
+    return engine
 
 
-def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:
+# PostgreSQL: read_only_sql_transaction (a standby, `default_transaction_read_only`).
+_READ_ONLY_STATE = "25006"
+
+
+def _drop_read_only_connections(context: Any) -> None:
+    """A connection that found the store read-only is not used again: it was opened
+    read-only (a SQLite file without write permission, a PostgreSQL session of a read-only
+    database or a standby), and stays so after the store becomes writable again. Marking
+    the error a disconnect makes SQLAlchemy replace that connection (not the whole pool);
+    the store then reports the store unavailable (`SqlStore._translated`)."""
+    if is_read_only_error(context.original_exception):
+        context.is_disconnect = True
+        context.invalidate_pool_on_disconnect = False
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    if getattr(error, "sqlstate", None) == _READ_ONLY_STATE:
+        return True
+    return type(error).__module__ == "sqlite3" and "readonly database" in str(error)
+
+
+def make_autocommit_engine(engine: Engine, pool_size: int | None = None) -> Engine:
     """A second pool on the same PostgreSQL database whose connections autocommit, for
-    reads that manage their own snapshot (`storage.pages`)."""
+    reads that manage their own snapshot (`storage.pages`); as large as `engine`'s unless
+    told otherwise."""
+    size: int = pool_size or getattr(engine.pool, "size", lambda: 8)()
     return create_engine(
         engine.url,
         isolation_level="AUTOCOMMIT",
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=size,
+        max_overflow=size,
         pool_timeout=2,
         pool_recycle=3600,
         pool_reset_on_return=None,
@@ -56,9 +85,23 @@ def make_autocommit_engine(engine: Engine, pool_size: int = 8) -> Engine:
     )
 
 
+def server_max_connections(url: str) -> int | None:
+    """PostgreSQL's `max_connections`, or None when the server cannot say right now."""
+    engine = create_engine(
+        normalise_url(url), poolclass=NullPool, connect_args={"connect_timeout": 2}
+    )
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+    except DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_private_file(Path(url.database))
     engine = create_engine(url, pool_size=16, max_overflow=16, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -84,6 +127,18 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Make the folders and file of a SQLite store that do not exist yet, readable by this
+    user only: the store holds key hashes and the webhook signing key. SQLite creates its
+    -wal and -shm files with the mode of the database file. What exists is left alone."""
+    missing = [f for f in (path.parent, *path.parent.parents) if not f.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made by another process meanwhile
+            folder.mkdir(mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -136,7 +191,7 @@ def _upgrade_postgresql(engine: Engine) -> None:
 def _upgrade_sqlite(engine: Engine) -> None:
     database = engine.url.database or ":memory:"
     lock_path = f"{database}.migrate-lock" if database != ":memory:" else os.devnull
-    with open(lock_path, "a") as lock:
+    with open(os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with engine.connect() as connection:
             _run_upgrade(engine, connection)

@@ -1,53 +1,78 @@
 """Who holds each phone number, inside the caller's transaction.
 
-One row per number (primary key `phone_number`). A create reserves its numbers with an
-insert that does nothing on conflict, so when two accounts race for a number the
-database lets exactly one row in: on PostgreSQL the second insert waits for the first
-transaction and then does nothing; on SQLite writers are serialised anyway.
+One row per number (primary key `phone_number`); a number without a row is free. A
+number is `reserved` by a number reservation until `expires_at`, `pending` in an order
+until the order settles it, then `owned`. An expired reservation holds nothing: whoever
+wants its number takes the row over (and records in the reservation that its hold ended)
+even before the expiry worker deletes it.
+
+Rows go in with `INSERT ... ON CONFLICT DO NOTHING RETURNING phone_number`, in phone-number
+order, so when two accounts race for a number exactly one row goes in: on PostgreSQL the
+second insert waits for the first transaction and then does nothing; on SQLite writers
+are serialised anyway. RETURNING, not the row count, says which rows went in (psycopg can
+report -1 for such an insert).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Insert, delete, select, update
+from sqlalchemy import Connection, Insert, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from number_orders.domain.number_reservations import EXPIRED, ORDERED
+from number_orders.storage import reserved_numbers
+from number_orders.storage.reserved_numbers import Ended
 from number_orders.storage.schema import number_holdings
 
-RESERVED, OWNED = "reserved", "owned"
+RESERVED, PENDING, OWNED = "reserved", "pending", "owned"
+
+h = number_holdings.c
+_HOLDER = (h.phone_number, h.account_id, h.order_id, h.reservation_id, h.state, h.expires_at)
 
 
 def reserve(
     conn: Connection, account_id: str, order_id: str, phone_numbers: Iterable[str], now: int
 ) -> None:
-    # Sorted, so two creates that share numbers wait for each other in one order only.
+    """Hold an order's numbers as `pending`: free ones, the account's own reservations
+    (the order consumes them) and expired reservations. A number held otherwise stays
+    with its holder, and the order's claim of it fails when the order settles (`take`)."""
+    rows = [_row(p, account_id, PENDING, now, order_id=order_id) for p in sorted(phone_numbers)]
+    _hold(conn, account_id, rows, now, consume_own=True)
+
+
+def reserve_for_reservation(
+    conn: Connection,
+    account_id: str,
+    reservation_id: str,
+    phone_numbers: Iterable[str],
+    expires_at: int,
+    now: int,
+) -> dict[str, bool]:
+    """Hold free (or expired) numbers for a reservation until `expires_at`; the refused
+    ones, each to whether the account itself is what holds it."""
     rows = [
-        {
-            "phone_number": p,
-            "account_id": account_id,
-            "order_id": order_id,
-            "state": RESERVED,
-            "updated_at": now,
-        }
+        _row(p, account_id, RESERVED, now, reservation_id=reservation_id, expires_at=expires_at)
         for p in sorted(phone_numbers)
     ]
-    if rows:
-        conn.execute(_insert_or_ignore(conn), rows)
+    return _hold(conn, account_id, rows, now, consume_own=False)
 
 
 def take(conn: Connection, account_id: str, order_id: str, phone_number: str, now: int) -> bool:
-    """Make the number this order's for good: True if it was reserved for the order or
-    free; False if another order (of any account) holds it.
+    """Make the number this order's for good: True if it was held for the order, free, or
+    held by an expired reservation; False if anyone else holds it.
 
     A number held elsewhere is only read, never locked, so settling an order that lost
     a number waits for nobody.
     """
-    h = number_holdings.c
-    holder = conn.execute(
-        select(h.account_id, h.order_id).where(h.phone_number == phone_number)
-    ).first()
+    holder = conn.execute(select(*_HOLDER).where(h.phone_number == phone_number)).first()
+    if holder is not None and _expired(holder, now):
+        row = _row(phone_number, account_id, OWNED, now, order_id=order_id)
+        ended = _take_over(conn, holder, row, due_by=now)
+        reserved_numbers.end(conn, ended, EXPIRED, now)
+        return bool(ended)
     if holder is not None and (holder.account_id, holder.order_id) != (account_id, order_id):
         return False
     if holder is not None:
@@ -58,43 +83,192 @@ def take(conn: Connection, account_id: str, order_id: str, phone_number: str, no
         )
         return True
     # Orders loaded in bulk (seeding) reserve nothing up front; claim the number now.
-    row = {
-        "phone_number": phone_number,
-        "account_id": account_id,
-        "order_id": order_id,
-        "state": OWNED,
-        "updated_at": now,
-    }
-    # RETURNING, not rowcount: psycopg can report -1 for an ON CONFLICT DO NOTHING insert.
-    inserted = conn.execute(
-        _insert_or_ignore(conn).values(row).returning(number_holdings.c.phone_number)
-    )
-    return inserted.first() is not None
+    row = _row(phone_number, account_id, OWNED, now, order_id=order_id)
+    return bool(_insert(conn, [row]))
 
 
 def release(conn: Connection, account_id: str, order_id: str, phone_number: str) -> None:
-    """Free a failed number, if this order had reserved it."""
-    h = number_holdings.c
+    """Free a failed number, if this order held it."""
     conn.execute(
         delete(number_holdings).where(
             h.phone_number == phone_number,
             h.order_id == order_id,
             h.account_id == account_id,
-            h.state == RESERVED,
+            h.state == PENDING,
         )
     )
 
 
-def _insert_or_ignore(conn: Connection) -> Insert:
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    return dialect_insert(number_holdings).on_conflict_do_nothing(index_elements=["phone_number"])
+# -- reservations that end -----------------------------------------------------------
 
 
 def release_owned(conn: Connection, account_id: str, phone_number: str) -> None:
     """Free a number the account owns (a released phone number): free for everyone."""
-    h = number_holdings.c
     conn.execute(
         delete(number_holdings).where(
             h.phone_number == phone_number, h.account_id == account_id, h.state == OWNED
         )
     )
+
+
+def expire_due(conn: Connection, now: int, limit: int) -> list[Ended]:
+    """Delete up to `limit` reservation holds due by `now` that no other worker holds,
+    and say which ended. SKIP LOCKED lets expiry workers share the queue on PostgreSQL;
+    SQLite admits one writer at a time anyway."""
+    due = conn.execute(
+        select(h.phone_number, h.account_id, h.reservation_id)
+        .where(h.expires_at.is_not(None), h.expires_at <= now)
+        .order_by(h.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not due:
+        return []
+    conn.execute(
+        delete(number_holdings).where(
+            h.phone_number.in_([d.phone_number for d in due]), h.state == RESERVED
+        )
+    )
+    return [Ended(d.account_id, d.reservation_id, d.phone_number) for d in due]
+
+
+def next_expiry_at(conn: Connection) -> int | None:
+    value: int | None = conn.execute(
+        select(func.min(h.expires_at)).where(h.expires_at.is_not(None))
+    ).scalar_one()
+    return value
+
+
+def extend(
+    conn: Connection,
+    account_id: str,
+    reservation_id: str,
+    phone_numbers: Sequence[str],
+    expires_at: int,
+    now: int,
+) -> list[str]:
+    """Move the expiry of the reservation's numbers that it still holds (not expired by
+    the clock) to `expires_at`; the numbers extended."""
+    if not phone_numbers:
+        return []
+    extended = conn.execute(
+        update(number_holdings)
+        .where(
+            h.phone_number.in_(sorted(phone_numbers)),
+            h.account_id == account_id,
+            h.reservation_id == reservation_id,
+            h.state == RESERVED,
+            h.expires_at > now,
+        )
+        .values(expires_at=expires_at, updated_at=now)
+        .returning(h.phone_number)
+    )
+    return sorted(extended.scalars())
+
+
+# -- holding numbers -------------------------------------------------------------------
+
+
+def _hold(
+    conn: Connection, account_id: str, rows: list[dict[str, Any]], now: int, consume_own: bool
+) -> dict[str, bool]:
+    """Insert `rows` (sorted by number) where free; take over expired reservations, and
+    with `consume_own` the account's own live ones. The numbers refused, each to whether
+    the account holds it. A holder that vanishes between the insert and the look at it
+    (a reservation that expired, an order that failed) leaves the number free: try once
+    more."""
+    wanted = {r["phone_number"]: r for r in rows}
+    refused: dict[str, bool] = {}
+    for _attempt in range(2):
+        taken = _insert(conn, list(wanted.values()))
+        ended: dict[str, list[Ended]] = {EXPIRED: [], ORDERED: []}
+        for holder in _lock_holders(conn, [p for p in wanted if p not in taken]):
+            row = wanted.pop(holder.phone_number)
+            how = _ending(holder, account_id, now, consume_own)
+            due_by = now if how == EXPIRED else None
+            moved = _take_over(conn, holder, row, due_by) if how is not None else []
+            if how is not None and moved:
+                ended[how] += moved
+            else:
+                refused[holder.phone_number] = holder.account_id == account_id
+        # Reservations' rows after every holding: the lock order is holdings first.
+        for state, items in ended.items():
+            reserved_numbers.end(conn, items, state, now)
+        wanted = {p: r for p, r in wanted.items() if p not in taken}
+        if not wanted:
+            return refused
+    return refused | dict.fromkeys(wanted, False)
+
+
+def _ending(holder: Any, account_id: str, now: int, consume_own: bool) -> str | None:
+    """How a reservation's hold ends if the number is taken over: `expired` by the clock,
+    `ordered` by its own account (with `consume_own`), or None: it is not to be taken."""
+    if holder.state != RESERVED:
+        return None
+    if holder.expires_at <= now:
+        return EXPIRED
+    return ORDERED if consume_own and holder.account_id == account_id else None
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    if not rows:
+        return set()
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    statement: Insert = dialect_insert(number_holdings).on_conflict_do_nothing(
+        index_elements=["phone_number"]
+    )
+    return set(conn.scalars(statement.values(rows).returning(h.phone_number)))
+
+
+def _lock_holders(conn: Connection, phone_numbers: list[str]) -> Sequence[Any]:
+    if not phone_numbers:
+        return []
+    return conn.execute(
+        select(*_HOLDER)
+        .where(h.phone_number.in_(phone_numbers))
+        .order_by(h.phone_number)
+        .with_for_update()
+    ).all()
+
+
+def _take_over(
+    conn: Connection, holder: Any, row: dict[str, Any], due_by: int | None
+) -> list[Ended]:
+    """Give a reservation's number to `row`'s holder, if the reservation still holds it
+    (and, with `due_by`, is still due by then: an extension in between keeps it)."""
+    statement = update(number_holdings).where(
+        h.phone_number == holder.phone_number,
+        h.reservation_id == holder.reservation_id,
+        h.state == RESERVED,
+    )
+    if due_by is not None:
+        statement = statement.where(h.expires_at <= due_by)
+    changes = {k: v for k, v in row.items() if k != "phone_number"}
+    moved = conn.execute(statement.values(changes).returning(h.phone_number)).first()
+    if moved is None:
+        return []
+    return [Ended(holder.account_id, holder.reservation_id, holder.phone_number)]
+
+
+def _expired(holder: Any, now: int) -> bool:
+    return bool(holder.state == RESERVED and holder.expires_at <= now)
+
+
+def _row(
+    phone_number: str,
+    account_id: str,
+    state: str,
+    now: int,
+    order_id: str | None = None,
+    reservation_id: str | None = None,
+    expires_at: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "phone_number": phone_number,
+        "account_id": account_id,
+        "order_id": order_id,
+        "reservation_id": reservation_id,
+        "expires_at": expires_at,
+        "state": state,
+        "updated_at": now,
+    }

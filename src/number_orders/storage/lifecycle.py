@@ -13,13 +13,20 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
+from number_orders.domain.fulfilment import retry_delay
+from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.storage import holdings, outbox, queries
-from number_orders.storage.interface import CountKey, FulfilledOrder, Settle, StoredOrder
+from number_orders.storage.interface import (
+    CountKey,
+    FailingOrder,
+    FulfilledOrder,
+    Settle,
+    StoredOrder,
+)
 from number_orders.storage.schema import idempotency_keys, number_orders
 
 DETAIL_COLUMNS = (
@@ -27,7 +34,9 @@ DETAIL_COLUMNS = (
     *queries.ORDER_COLUMNS,
     number_orders.c.phone_number_details,
     number_orders.c.fulfil_at,
+    number_orders.c.fulfil_failures,
 )
+_ERROR_TEXT = 500  # characters of a fulfilment error kept on the order
 
 # PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
 # deadlock detected.
@@ -58,22 +67,21 @@ def use_idempotency_key(
     on the key's row before doing any other work.
     """
     c = idempotency_keys.c
-    row = conn.execute(
-        select(c.fingerprint, c.order_id).where(
-            c.account_id == account_id, c.idempotency_key == key.key
+    this_key = (c.account_id == account_id, c.idempotency_key == key.key)
+    row = conn.execute(select(c.fingerprint, c.order_id, c.created_at).where(*this_key)).first()
+    now = stored.detail.order.created_at
+    values = {"fingerprint": key.fingerprint, "order_id": stored.detail.order.id, "created_at": now}
+    if row is None:
+        conn.execute(
+            insert(idempotency_keys).values(
+                account_id=account_id, idempotency_key=key.key, **values
+            )
         )
-    ).first()
-    if row is not None:
+    elif row.created_at < now - RETENTION_MICROS:
+        # Past its retention a key names nothing, whether or not it has been swept yet.
+        conn.execute(update(idempotency_keys).where(*this_key).values(**values))
+    else:
         return PriorRequest(row.fingerprint, row.order_id)
-    conn.execute(
-        insert(idempotency_keys).values(
-            account_id=account_id,
-            idempotency_key=key.key,
-            fingerprint=key.fingerprint,
-            order_id=stored.detail.order.id,
-            created_at=stored.detail.order.created_at,
-        )
-    )
     return None
 
 
@@ -96,11 +104,77 @@ def due(now: int, limit: int) -> Any:
     )
 
 
+class OrderFailed(Exception):
+    """Settling one order failed for a reason of its own, not the store's: the caller
+    rolls the batch back, moves this order out of the way (`defer`) and runs the rest."""
+
+    def __init__(self, account_id: str, order_id: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}".rstrip(": "))
+        self.account_id = account_id
+        self.order_id = order_id
+
+
 def fulfil(
     conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
 ) -> FulfilledOrder:
     """Settle one claimed order. Its count moves (`count_moves`) and the records of the
-    numbers it bought, added to `bought` as (account, record), are the caller's to write."""
+    numbers it bought, added to `bought` as (account, record), are the caller's. Any
+    error but the store's own (lost connections, locks, deadlocks: the batch is retried
+    as a whole) is this order's, raised as `OrderFailed`."""
+    try:
+        fulfilled = _fulfil(conn, row, now, settle, bought)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:
+        raise OrderFailed(row.account_id, row.id, error) from error
+    if row.fulfil_failures:
+        _clear_failures(conn, row.account_id, row.id)
+    return fulfilled
+
+
+def defer(conn: Connection, failed: OrderFailed, now: int) -> tuple[int, int] | None:
+    """Put a failed order back on the queue later, with its error recorded; its number of
+    failures in a row and when it is due again (None if the order is gone)."""
+    c = number_orders.c
+    where = (c.account_id == failed.account_id, c.id == failed.order_id)
+    row = conn.execute(select(c.fulfil_failures).where(*where).with_for_update()).first()
+    if row is None:
+        return None
+    failures = (row.fulfil_failures or 0) + 1
+    due = now + retry_delay(failures)
+    conn.execute(
+        update(number_orders)
+        .where(*where)
+        .values(fulfil_at=due, fulfil_failures=failures, fulfil_error=str(failed)[:_ERROR_TEXT])
+    )
+    return failures, due
+
+
+def failing(conn: Connection, limit: int) -> list[FailingOrder]:
+    """Queued orders whose settling failed last time, soonest due first: an operator's
+    view over every account, like the queue itself."""
+    c = number_orders.c
+    statement = (
+        select(c.account_id, c.id, c.fulfil_failures, c.fulfil_error, c.fulfil_at)
+        .where(c.fulfil_at.is_not(None), c.fulfil_failures.is_not(None))
+        .order_by(c.fulfil_at)
+        .limit(limit)
+    )
+    return [FailingOrder(*row) for row in conn.execute(statement)]
+
+
+def _clear_failures(conn: Connection, account_id: str, order_id: str) -> None:
+    c = number_orders.c
+    conn.execute(
+        update(number_orders)
+        .where(c.account_id == account_id, c.id == order_id)
+        .values(fulfil_failures=None, fulfil_error=None)
+    )
+
+
+def _fulfil(
+    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
+) -> FulfilledOrder:
     stored = stored_from_row(row)
     order_id = stored.detail.order.id
     account_id: str = row.account_id

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from number_orders.domain.fulfilment import has_work
@@ -16,9 +17,10 @@ from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import SUCCESS, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.domain.timestamps import now_micros
-from number_orders.storage import bulk, lifecycle, phone_number_rows, queries
+from number_orders.storage import bulk, lifecycle, phone_number_rows, queries, retention
 from number_orders.storage.interface import (
     Change,
+    FailingOrder,
     FulfilledOrder,
     RowBatch,
     Settle,
@@ -26,9 +28,11 @@ from number_orders.storage.interface import (
 )
 from number_orders.storage.pages import PageReader
 from number_orders.storage.part import StorePart
-from number_orders.storage.schema import idempotency_keys, number_orders
+from number_orders.storage.schema import number_orders
 
 _INSERT_BATCH = 5_000
+
+log = logging.getLogger("number_orders.worker")
 
 
 class SqlNumberOrders(StorePart):
@@ -109,7 +113,34 @@ class SqlNumberOrders(StorePart):
                     phone_number_rows.add(conn, account_id, records)
                 return fulfilled
 
+        # An order that cannot be settled is moved out of the way and the batch runs
+        # again without it: at most once per order of the batch.
+        for _ in range(limit):
+            try:
+                return lifecycle.retrying(attempt)
+            except lifecycle.OrderFailed as failed:
+                self._defer(failed, now)
         return lifecycle.retrying(attempt)
+
+    def _defer(self, failed: lifecycle.OrderFailed, now: int) -> None:
+        with self.writing() as conn:
+            deferred = lifecycle.defer(conn, failed, now)
+        if deferred is not None:
+            failures, due = deferred
+            log.error(
+                "fulfilment of order %s (account %s) failed %d time(s) in a row: %s; "
+                "next try in %.0f s",
+                failed.order_id,
+                failed.account_id,
+                failures,
+                failed,
+                (due - now) / 1_000_000,
+            )
+
+    def failing_orders(self, limit: int) -> list[FailingOrder]:
+        """Queued orders whose settling failed, soonest retry first, over every account."""
+        with self.reading() as conn:
+            return lifecycle.failing(conn, limit)
 
     def next_fulfilment_at(self) -> int | None:
         c = number_orders.c
@@ -118,10 +149,25 @@ class SqlNumberOrders(StorePart):
             result: int | None = value.scalar_one()
         return result
 
-    def expire_idempotency_keys(self, before: int) -> int:
-        statement = delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+    # -- retention: one bounded batch per call, each in a short transaction ---------------
+
+    def expire_idempotency_keys(self, before: int, limit: int = 500) -> int:
+        """Up to `limit` idempotency keys first used before `before`; how many went."""
         with self.writing() as conn:
-            return int(conn.execute(statement).rowcount)
+            return retention.expire_idempotency_keys(conn, before, limit)
+
+    def prune_webhook_events(self, before: int, limit: int) -> tuple[int, int]:
+        """Up to `limit` events delivered or dead before `before`, with their attempts."""
+        with self.writing() as conn:
+            return retention.prune_webhook_events(conn, before, limit)
+
+    def prune_empty_tallies(self, limit: int) -> dict[str, int]:
+        """Up to `limit` zero rows of each tally table, one transaction per table."""
+        pruned = {}
+        for table in retention.TALLIES:
+            with self.writing() as conn:
+                pruned[table.name] = retention.prune_empty_tallies(conn, table, limit)
+        return pruned
 
     # -- loading in bulk ---------------------------------------------------------------
 

@@ -17,6 +17,7 @@ event is then read and written by its full key (`account_id`, `id`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -106,8 +107,11 @@ def any_due(conn: Connection, now: int) -> bool:
 
 
 def claim(
-    conn: Connection, now: int, limit: int, lease_micros: int, token: str
+    conn: Connection, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
 ) -> list[ClaimedEvent]:
+    """Lease up to `limit` due events, oldest due first. With `per_account`, no account
+    has more than that many attempts in flight over every loop together (leases not yet
+    expired), so one account's slow receiver cannot take every slot."""
     statement = (
         select(e.account_id, e.id, e.event_type, e.occurred_at, e.payload, e.attempts)
         .add_columns(e.attempt_base, accounts.c.webhook_url)
@@ -117,24 +121,73 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=webhook_events)
     )
+    if per_account > 0:
+        statement = statement.where(e.account_id.not_in(_saturated(now, per_account)))
     rows = conn.execute(statement).all()
-    unroutable = [r for r in rows if not r.webhook_url]
-    routable = [r for r in rows if r.webhook_url]
-    if unroutable:
-        # Nowhere to send them: kept as dead, so `events redeliver` can retry them once
-        # the account has a URL.
+    if per_account > 0:
+        rows = _within_allowance(conn, rows, now, per_account)
+    claimed, unsendable = [], []
+    for row in rows:
+        if not row.webhook_url:
+            # Nowhere to send it: kept as dead, so `events redeliver` can retry it once
+            # the account has a URL.
+            unsendable.append((row, NO_WEBHOOK_URL))
+            continue
+        try:
+            claimed.append(_claimed(row, token))
+        except ValueError as error:
+            # A payload that cannot be read would fail every claim that takes it: it is
+            # set aside as dead, with the reason, and the others go on.
+            unsendable.append((row, f"the stored payload cannot be read: {error}"[:500]))
+    for row, reason in unsendable:
         conn.execute(
-            update(webhook_events).where(_BY_KEY).values(status=DEAD, last_error=NO_WEBHOOK_URL),
-            [{"b_account_id": r.account_id, "b_id": r.id} for r in unroutable],
+            update(webhook_events).where(_BY_KEY).values(status=DEAD, last_error=reason),
+            {"b_account_id": row.account_id, "b_id": row.id},
         )
-    if routable:
+    if claimed:
         conn.execute(
             update(webhook_events)
             .where(_BY_KEY)
             .values(attempts=e.attempts + 1, locked_until=now + lease_micros, lease_token=token),
-            [{"b_account_id": r.account_id, "b_id": r.id} for r in routable],
+            [{"b_account_id": c.account_id, "b_id": c.id} for c in claimed],
         )
-    return [_claimed(r, token) for r in routable]
+    return claimed
+
+
+def _in_flight(now: int) -> ColumnElement[bool]:
+    # Along the small partial index of leased events (`ix_webhook_events_leased`).
+    return e.locked_until > now
+
+
+def _saturated(now: int, per_account: int) -> Any:
+    """Accounts with `per_account` attempts in flight already."""
+    return (
+        select(e.account_id)
+        .where(_in_flight(now))
+        .group_by(e.account_id)
+        .having(func.count() >= per_account)
+    )
+
+
+def _within_allowance(
+    conn: Connection, rows: Sequence[Any], now: int, per_account: int
+) -> list[Any]:
+    """The rows each account still has room for, in their order; the rest stay due."""
+    accounts_seen = {r.account_id for r in rows}
+    busy: dict[str, int] = dict(
+        conn.execute(
+            select(e.account_id, func.count())
+            .where(_in_flight(now), e.account_id.in_(accounts_seen))
+            .group_by(e.account_id)
+        ).all()
+    )
+    room = {account: per_account - busy.get(account, 0) for account in accounts_seen}
+    kept = []
+    for row in rows:
+        if room[row.account_id] > 0:
+            room[row.account_id] -= 1
+            kept.append(row)
+    return kept
 
 
 def _claimed(row: Any, token: str) -> ClaimedEvent:

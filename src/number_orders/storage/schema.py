@@ -67,6 +67,10 @@ number_orders = Table(
     # to do (settled, or waiting for requirements). The order row is its own job, so a
     # worker's claim and an update lock the same row and cannot deadlock.
     Column("fulfil_at", BigInteger),
+    # Set while settling the order fails: how many times in a row, and the last error. A
+    # failing order is moved back on the queue (`fulfil_at`) instead of blocking it.
+    Column("fulfil_failures", Integer),
+    Column("fulfil_error", Text),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -154,6 +158,16 @@ order_period_counts = Table(
     ),
 )
 
+# Tally rows that count zero (their orders moved to other keys) are found along these
+# small partial indexes and deleted by retention (`storage/retention.py`).
+for _tally in (order_counts, order_reference_counts, order_period_counts):
+    Index(
+        f"ix_{_tally.name}_empty",
+        _tally.c.account_id,
+        sqlite_where=_tally.c.n == 0,
+        postgresql_where=_tally.c.n == 0,
+    )
+
 # Requests admitted per API key and fixed one-minute window, shared by every server
 # process. Processes lease blocks of tokens from `used` (one upsert per block), so the
 # row is written once per block, not once per request; see `RateLimiter`.
@@ -167,18 +181,30 @@ rate_limit_counters = Table(
     PrimaryKeyConstraint("account_id", "key_id", "window_start"),
 )
 
-# Who holds each phone number: one row per number, so two accounts ordering the same
-# number race on one primary key and exactly one wins, on both engines. `reserved` from
-# the create that first asked for it until its order settles it; then `owned`, or the
-# row is deleted when the number fails.
+# Who holds each phone number: one row per number, so two accounts reserving or ordering
+# the same number race on one primary key and exactly one wins, on both engines. A number
+# without a row is free. `reserved` by a number reservation until `expires_at` (an expired
+# row holds nothing, even before the worker deletes it); `pending` in an order until the
+# order settles it; then `owned`, or the row is deleted when the number fails. Deliberately
+# keyed by number alone: a number is unique across accounts (see docs/ARCHITECTURE.md).
 number_holdings = Table(
     "number_holdings",
     metadata,
     Column("phone_number", String(16), primary_key=True),
     Column("account_id", ID, nullable=False),
-    Column("order_id", ID, nullable=False),
+    Column("order_id", ID),  # `pending` and `owned`
+    Column("reservation_id", ID),  # `reserved`
+    Column("expires_at", BigInteger),  # `reserved`: when the reservation stops holding
     Column("state", String(16), nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+)
+# The expiry queue: only reservations are in it. Global like the fulfilment queue: one
+# worker frees every account's due reservations.
+Index(
+    "ix_holdings_expires_at",
+    number_holdings.c.expires_at,
+    sqlite_where=number_holdings.c.expires_at.is_not(None),
+    postgresql_where=number_holdings.c.expires_at.is_not(None),
 )
 
 # Idempotency keys of creates, per account, so a retried create returns the first order.
@@ -201,7 +227,7 @@ Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at)
 # The server's own signing keys. They belong to no customer account, so they are filed
 # under `SERVER_ACCOUNT_ID`, a constant: the table still leads with `account_id` like every
 # other, and every query names that constant explicitly. At most one key is active (not
-# retired); retired keys are kept so earlier deliveries stay verifiable.
+# retired); retired keys are kept, public half only, so earlier deliveries stay verifiable.
 SERVER_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
 
 webhook_signing_keys = Table(
@@ -210,7 +236,8 @@ webhook_signing_keys = Table(
     Column("account_id", ID, nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("public_key", String(64), nullable=False),
-    Column("private_key", String(64), nullable=False),
+    # The active key's seed; NULL once retired, when only the public half is still needed.
+    Column("private_key", String(64)),
     Column("created_at", BigInteger, nullable=False),
     Column("retired_at", BigInteger),
     PrimaryKeyConstraint("account_id", "key_id"),
@@ -254,6 +281,15 @@ Index(
     webhook_events.c.account_id,
     webhook_events.c.created_at,
     webhook_events.c.id,
+)
+# Events with a lease (in flight, or left by a loop that died): how many attempts each
+# account has in flight, for the per-account limit of the claim.
+Index(
+    "ix_webhook_events_leased",
+    webhook_events.c.locked_until,
+    webhook_events.c.account_id,
+    sqlite_where=webhook_events.c.locked_until.is_not(None),
+    postgresql_where=webhook_events.c.locked_until.is_not(None),
 )
 # `events redeliver ID` names an event by its id alone.
 Index("ix_webhook_events_id", webhook_events.c.id)
@@ -390,3 +426,138 @@ phone_number_value_counts = Table(
     *_phone_tally(),
     PrimaryKeyConstraint("account_id", "field", "value", *PHONE_TALLY_KEYS),
 )
+# -- number reservations -----------------------------------------------------------------
+
+# One row per reservation. Its `status` is decided when it is made (each number is held or
+# refused at once) and never changes: expiry and ordering end a number's hold, not the
+# reservation's outcome.
+number_reservations = Table(
+    "number_reservations",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# Newest first, per filter, as for orders: a page is an index range scan.
+Index(
+    "ix_reservations_recent",
+    number_reservations.c.account_id,
+    number_reservations.c.created_at,
+    number_reservations.c.id,
+)
+for _column in ("status", "customer_reference"):
+    Index(
+        f"ix_reservations_{_column}",
+        number_reservations.c.account_id,
+        number_reservations.c[_column],
+        number_reservations.c.created_at,
+        number_reservations.c.id,
+    )
+
+# A reservation's numbers, in the order the request gave them (`position`). `state` is
+# the number's life in the reservation: `reserved` (held until `expired_at`), `expired`,
+# `ordered` (an order of the same account took it over at `expired_at`) or `failure`
+# (never held; `errors` says why). The API's `status` derives from it.
+reserved_phone_numbers = Table(
+    "reserved_phone_numbers",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("reservation_id", ID, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("phone_number", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("expired_at", BigInteger),
+    Column("errors", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "reservation_id", "position"),
+)
+# `filter[phone_numbers.phone_number]`: the account's reservations of a number.
+Index(
+    "ix_reserved_phone_numbers_number",
+    reserved_phone_numbers.c.account_id,
+    reserved_phone_numbers.c.phone_number,
+    reserved_phone_numbers.c.reservation_id,
+)
+
+# Exact list totals per (account, status), changed in the transaction that makes a
+# reservation: the unfiltered and status-filtered lists read one or three rows.
+reservation_counts = Table(
+    "reservation_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("n", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "status"),
+)
+
+
+# -- requirement groups and comments -----------------------------------------------------
+
+# A requirement group: values for one (country, phone number type, action). Its values are
+# only ever read and changed together with the group, so they live in it as JSON text
+# (`[{requirement_id, field_type, field_value, status, created_at, updated_at}]`).
+requirement_groups = Table(
+    "requirement_groups",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("phone_number_type", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("regulatory_requirements", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    # When it was last submitted for approval; NULL until then and after a changed value.
+    Column("submitted_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The list, newest first.
+Index(
+    "ix_requirement_groups_recent",
+    requirement_groups.c.account_id,
+    requirement_groups.c.created_at,
+    requirement_groups.c.id,
+)
+# The worker's review queue: submitted groups by submission time. Not led by account, like
+# the order queue: the worker reviews every account's groups.
+Index(
+    "ix_requirement_groups_review",
+    requirement_groups.c.status,
+    requirement_groups.c.submitted_at,
+)
+
+# Comments on sub number orders and requirement groups, by users and by the regulator.
+# `record_id` names a record of the same account.
+comments = Table(
+    "comments",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("record_type", String(32), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("commenter", String(255), nullable=False),
+    Column("commenter_type", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("read_at", BigInteger),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# A record's comments in the order they were written (record ids are UUIDs, unique across
+# record types), and all of an account's.
+Index(
+    "ix_comments_record",
+    comments.c.account_id,
+    comments.c.record_id,
+    comments.c.created_at,
+    comments.c.id,
+)
+Index("ix_comments_recent", comments.c.account_id, comments.c.created_at, comments.c.id)

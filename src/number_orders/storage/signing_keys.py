@@ -42,8 +42,10 @@ def add_key(conn: Connection, key: SigningKey) -> None:
 
 
 def retire_active(conn: Connection, at: int) -> None:
+    """Retire the active key, keeping only its public half: a retired key never signs
+    again, it only lets receivers verify what it signed before."""
     conn.execute(
         update(webhook_signing_keys)
         .where(k.account_id == SERVER_ACCOUNT_ID, k.retired_at.is_(None))
-        .values(retired_at=at)
+        .values(retired_at=at, private_key=None)
     )

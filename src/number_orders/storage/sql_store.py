@@ -18,16 +18,32 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
+from number_orders.storage.available_numbers import SqlAvailableNumbers
+from number_orders.storage.comments import SqlComments
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.number_orders import SqlNumberOrders
+from number_orders.storage.number_reservations import SqlNumberReservations
 from number_orders.storage.pages import PageReader
 from number_orders.storage.phone_numbers import SqlPhoneNumbers
 from number_orders.storage.rate_limits import SqlRateLimits
+from number_orders.storage.requirement_groups import SqlRequirementGroups
 from number_orders.storage.unavailable import is_unavailable
+from number_orders.storage.webhook_deliveries import SqlWebhookDeliveries
 from number_orders.storage.webhooks import SqlWebhooks
 
 
-class SqlStore(SqlAccounts, SqlNumberOrders, SqlWebhooks, SqlRateLimits, SqlPhoneNumbers):
+class SqlStore(
+    SqlAccounts,
+    SqlNumberOrders,
+    SqlNumberReservations,
+    SqlWebhooks,
+    SqlWebhookDeliveries,
+    SqlRateLimits,
+    SqlRequirementGroups,
+    SqlComments,
+    SqlAvailableNumbers,
+    SqlPhoneNumbers,
+):
     """Every resource's part together, over one engine, with the transactions they share."""
 
     def __init__(self, engine: Engine) -> None:

@@ -2,9 +2,10 @@
 retries) and which are bugs (a 500, logged with its traceback).
 
 Only an outage is unavailability: on PostgreSQL a lost or refused connection, a server
-shutting down or starting up, too many connections; on SQLite a file that is busy, locked,
-failing to read or write, or that cannot be opened. Anything else, a missing table or a
-syntax error included, is a bug, and retrying would only repeat it.
+shutting down or starting up, out of resources (disk, memory, connections), read-only;
+on SQLite a file that is busy, locked, read-only, full, failing to read or write, or that
+cannot be opened. Anything else, a missing table or a syntax error included, is a bug,
+and retrying would only repeat it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # SQLSTATE classes and codes of an outage: connection exceptions (08), admin shutdown,
-# crash shutdown, cannot connect now (57P01-57P03), too many connections (53300).
-_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-# SQLite's primary result codes of an outage: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR,
-# SQLITE_CANTOPEN. An extended code carries its primary code in its low byte.
-_SQLITE_UNAVAILABLE = frozenset({5, 6, 10, 14})
+# crash shutdown, cannot connect now (57P01-57P03), insufficient resources (53: a full
+# disk, out of memory, too many connections), a read-only transaction (25006).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53", "25006")
+# SQLite's primary result codes of an outage: SQLITE_READONLY, SQLITE_BUSY, SQLITE_LOCKED,
+# SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN. An extended code carries its primary code
+# in its low byte.
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
 
 
 def is_unavailable(error: BaseException) -> bool:

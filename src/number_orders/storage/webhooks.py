@@ -58,13 +58,13 @@ class SqlWebhooks(StorePart):
             return outbox.depth(conn)
 
     def claim_webhook_events(
-        self, now: int, limit: int, lease_micros: int, token: str
+        self, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
     ) -> list[ClaimedEvent]:
         with self.reading() as conn:
             if not outbox.any_due(conn, now):
                 return []
         with self.writing() as conn:
-            return outbox.claim(conn, now, limit, lease_micros, token)
+            return outbox.claim(conn, now, limit, lease_micros, token, per_account)
 
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         """Record attempts in one transaction; how many still held their lease."""

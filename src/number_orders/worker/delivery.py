@@ -31,6 +31,7 @@ from number_orders.domain.webhooks import (
     envelope,
     next_step,
 )
+from number_orders.errors import StoreUnavailable
 from number_orders.service.webhooks import Webhooks
 
 log = logging.getLogger("number_orders.webhooks")
@@ -43,6 +44,8 @@ _ERROR_WAIT = 1.0  # seconds before recording is tried again while the store is 
 @dataclass(frozen=True, slots=True)
 class LoopOptions:
     concurrency: int = 16
+    # Attempts one account may have in flight, over every loop together; 0: no limit.
+    per_account: int = 4
     poll_interval: float = 0.2
     drain_timeout: float = 5.0
 
@@ -125,12 +128,18 @@ class WebhookDelivery:
         try:
             events = await asyncio.to_thread(self._claim, free)
             key = await asyncio.to_thread(self._signing_key) if events else None
-        except Exception as error:
-            # The store is down or failing. Nothing is lost: at worst events claimed just
-            # now wait for their lease to run out.
+        except StoreUnavailable as error:
+            # The store is down. Nothing is lost: at worst events claimed just now wait
+            # for their lease to run out. Said once, and once more when it is back.
             if not self._failing:
                 log.warning("webhook delivery: store unavailable (%s); retrying", error)
             self._failing = True
+            return 0
+        except Exception:
+            # Not an outage: a bug or a broken row. Logged in full every time it happens,
+            # and tried again a little later; the loop never stops on it.
+            log.exception("webhook delivery: claiming events failed; retrying")
+            await asyncio.sleep(_ERROR_WAIT)
             return 0
         if self._failing:
             log.warning("webhook delivery: store available again")
@@ -143,7 +152,9 @@ class WebhookDelivery:
         return len(events)
 
     def _claim(self, limit: int) -> list[ClaimedEvent]:
-        return self.service.claim_webhook_events(self.clock(), limit, self.policy.lease_micros)
+        return self.service.claim_webhook_events(
+            self.clock(), limit, self.policy.lease_micros, self.options.per_account
+        )
 
     def _signing_key(self) -> SigningKey:
         # Read per claim, so a rotation applies to the next attempt in every process.

@@ -1,4 +1,5 @@
-"""The fulfilment worker: settles due orders outside any request.
+"""The fulfilment worker: settles due orders, and reviews submitted requirement groups
+(`requirement_groups.py`), outside any request.
 
 Runs as a thread inside each `serve` process and as `number-orders worker`. Any number of
 them can share one database: each batch is claimed in a transaction that other workers
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
 from number_orders.service import FulfilledOrder, NumberOrdersService
+from number_orders.worker import requirement_groups
 
 log = logging.getLogger("number_orders.worker")
 
@@ -23,7 +25,6 @@ BATCH = 50
 IDLE_WAIT = 0.25  # seconds between looks when idle: how soon work queued elsewhere is seen
 MIN_WAIT = 0.02
 ERROR_WAIT = 1.0
-EXPIRY_INTERVAL = 600.0  # seconds between sweeps of old idempotency keys
 
 
 class FulfilmentWorker:
@@ -40,7 +41,6 @@ class FulfilmentWorker:
         self.idle_wait = idle_wait
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._next_expiry = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -70,12 +70,13 @@ class FulfilmentWorker:
                 self._pause(self._idle_wait())
 
     def run_once(self) -> bool:
-        """Settle one batch; True if the batch was full (more may be due)."""
-        self._expire_keys()
+        """Settle one batch and review one batch of requirement groups; True if either
+        batch was full (more may be due)."""
         fulfilled = self.service.fulfil_due_orders(self.batch)
         if fulfilled and self.on_fulfilled is not None:
             self.on_fulfilled(fulfilled)
-        return len(fulfilled) == self.batch
+        reviewed = requirement_groups.review_requirement_groups(self.service, now_micros())
+        return len(fulfilled) == self.batch or reviewed == requirement_groups.BATCH
 
     def _idle_wait(self) -> float:
         due = self.service.next_fulfilment_at()
@@ -87,11 +88,6 @@ class FulfilmentWorker:
     def _pause(self, seconds: float) -> None:
         self._wake.wait(seconds)
         self._wake.clear()
-
-    def _expire_keys(self) -> None:
-        if time.monotonic() >= self._next_expiry:
-            self._next_expiry = time.monotonic() + EXPIRY_INTERVAL
-            self.service.expire_idempotency_keys()
 
 
 class WorkerThreads:

@@ -1,6 +1,7 @@
 """Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
-own (`number-orders worker`): fulfilment threads, and the webhook delivery loop on a
-thread with an event loop of its own, so neither competes with request handling."""
+own (`number-orders worker`): fulfilment threads, the reservation expiry thread, and the
+webhook delivery loop on a thread with an event loop of its own, so none competes with
+request handling."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.service import FulfilledOrder, NumberOrdersService, Store
 from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
+from number_orders.worker.expiry import ExpiryWorker
 from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from number_orders.worker.retention import Pruner
 
 log = logging.getLogger("number_orders.worker")
 
@@ -39,7 +42,10 @@ def webhook_delivery(
 def _delivery(
     settings: Settings, service: Webhooks, transport: httpx.AsyncBaseTransport | None
 ) -> WebhookDelivery:
-    options = LoopOptions(poll_interval=settings.webhook_poll_interval)
+    options = LoopOptions(
+        per_account=settings.webhook_account_concurrency,
+        poll_interval=settings.webhook_poll_interval,
+    )
     return WebhookDelivery(service, delivery_policy(settings), options, transport=transport)
 
 
@@ -78,8 +84,9 @@ class DeliveryThread:
 
 
 class Background:
-    """Fulfilment and webhook delivery together. Orders settled here wake the delivery
-    loop, so their events go out at once rather than at its next poll."""
+    """Fulfilment, reservation expiry, webhook delivery and retention together. Orders
+    settled here wake the delivery loop, so their events go out at once rather than at its
+    next poll."""
 
     def __init__(
         self,
@@ -95,13 +102,19 @@ class Background:
                 for _ in range(fulfilment_threads)
             ]
         )
+        self.expiry = ExpiryWorker(service)
+        self.pruner = Pruner(service, settings)
 
     def start(self) -> Background:
         self.delivery.start()
         self.fulfilment.start()
+        self.expiry.start()
+        self.pruner.start()
         return self
 
     def stop(self) -> None:
+        self.pruner.stop()
+        self.expiry.stop()
         self.fulfilment.stop()
         self.delivery.stop()
 

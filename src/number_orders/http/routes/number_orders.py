@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope, Send
 
-from number_orders.domain.creating import NewOrder
 from number_orders.domain.idempotency import HEADER, IdempotencyKey
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.updating import OrderUpdate
+from number_orders.http import offload
 from number_orders.http.bodies import read_json_object
 from number_orders.http.query_string import parse_pairs
 from number_orders.http.responses import json_response
@@ -54,7 +54,7 @@ async def create_number_order(request: Request) -> Response:
     header = request.headers.get(HEADER)
     key = IdempotencyKey.check_header(header) if header is not None else None
     body = await read_json_object(request, body_limit_of(request))
-    new = NewOrder.from_body(body)
+    new = await offload.new_order(body)
     idempotency = IdempotencyKey.for_body(key, body) if key is not None else None
     detail = await run_in_threadpool(
         service_of(request).create_number_order, account_of(request), new, idempotency

@@ -9,14 +9,21 @@ from __future__ import annotations
 from typing import Protocol
 
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
+from number_orders.storage.interface.available_numbers import AvailableNumberStore
+from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
+    FailingOrder,
     FulfilledOrder,
     NumberOrderStore,
     RowBatch,
     Settle,
     StoredOrder,
+)
+from number_orders.storage.interface.number_reservations import (
+    Extension,
+    NumberReservationStore,
 )
 from number_orders.storage.interface.phone_numbers import (
     PHONE_NUMBER_COLUMNS,
@@ -26,31 +33,60 @@ from number_orders.storage.interface.phone_numbers import (
     phone_number_counts,
 )
 from number_orders.storage.interface.rate_limits import RateLimitStore
+from number_orders.storage.interface.requirement_groups import (
+    GroupChange,
+    RequirementGroupStore,
+    Review,
+    Reviewed,
+)
+from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
     "PHONE_NUMBER_COLUMNS",
     "AccountStore",
     "ApiKeyRecord",
+    "AvailableNumberStore",
     "Change",
+    "CommentChange",
+    "CommentStore",
     "CountKey",
+    "Extension",
+    "FailingOrder",
     "FulfilledOrder",
+    "GroupChange",
     "NumberOrderStore",
+    "NumberReservationStore",
     "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
     "RateLimitStore",
+    "RequirementGroupStore",
+    "Review",
+    "Reviewed",
     "RowBatch",
     "Settle",
     "Store",
     "StoredOrder",
+    "WebhookDeliveryStore",
     "WebhookStore",
+    "Write",
     "phone_number_counts",
 ]
 
 
 class Store(
-    AccountStore, NumberOrderStore, WebhookStore, RateLimitStore, PhoneNumberStore, Protocol
+    AccountStore,
+    NumberOrderStore,
+    NumberReservationStore,
+    WebhookStore,
+    WebhookDeliveryStore,
+    RateLimitStore,
+    RequirementGroupStore,
+    CommentStore,
+    AvailableNumberStore,
+    PhoneNumberStore,
+    Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""
 

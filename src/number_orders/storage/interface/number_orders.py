@@ -32,6 +32,18 @@ class FulfilledOrder:
     settled: bool  # True when this step took it from pending to success or failure
 
 
+@dataclass(frozen=True, slots=True)
+class FailingOrder:
+    """A queued order whose settling failed: how often in a row, why, and when it is
+    tried again."""
+
+    account_id: str
+    order_id: str
+    failures: int
+    error: str
+    retry_at: int
+
+
 # Runs inside the store's transaction with the order row locked: the new state, or None
 # when nothing changes. It may raise (an ApiError) to leave the order as it was.
 Change = Callable[[StoredOrder], StoredOrder | None]
@@ -85,7 +97,14 @@ class NumberOrderStore(Protocol):
 
     def next_fulfilment_at(self) -> int | None: ...
 
-    def expire_idempotency_keys(self, before: int) -> int: ...
+    def failing_orders(self, limit: int) -> list[FailingOrder]: ...
+
+    # Retention: each call deletes one bounded batch in a short transaction.
+    def expire_idempotency_keys(self, before: int, limit: int = 500) -> int: ...
+
+    def prune_webhook_events(self, before: int, limit: int) -> tuple[int, int]: ...
+
+    def prune_empty_tallies(self, limit: int) -> dict[str, int]: ...
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int: ...
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -79,6 +80,14 @@ def found_numbers(p: Page) -> list[str]:
     return numbers
 
 
+def listed(p: Page, **query: str) -> None:
+    """Waits until the list asked for with these filters (typed ones re-list after a
+    pause) is shown, so that a click lands on it rather than on the list before."""
+    for name, value in query.items():
+        expect(p).to_have_url(re.compile(rf"[?&]{name}={re.escape(quote(value))}(&|$)"))
+    expect(p.locator(".results")).not_to_have_attribute("aria-busy", "true")
+
+
 ORDER_PAGE = re.compile(r"/console/orders/([0-9a-f-]{36})$")
 
 
@@ -133,7 +142,7 @@ def test_search_pick_by_keyboard_and_order_then_the_number_is_owned(
 
     p.get_by_role("link", name="Numbers", exact=True).click()
     p.get_by_label("Phone number").fill(numbers[0].removeprefix("+"))
-    expect(p.locator(".results .pager .total")).to_have_text("1 numbers")
+    expect(p.locator(".results .pager .total")).to_have_text("1 number")
     shown = p.locator(f'tr[data-phone-number="{numbers[0]}"]')
     expect(shown.locator('td[data-label="Status"]')).to_have_text("active")
     expect(shown.locator('td[data-label="Type"]')).to_have_text("local")
@@ -183,7 +192,8 @@ def test_edit_a_numbers_tags_and_reference_then_release_it(console: Console, pag
     p.goto(console.url("/console/numbers"))
     sign_in(p, console)
     p.get_by_label("Phone number").fill(number[-7:])
-    expect(p.locator(".results .pager .total")).to_have_text("1 numbers")
+    listed(p, phone_number=number[-7:])
+    expect(p.locator(".results .pager .total")).to_have_text("1 number")
     row = p.locator(f'tr[data-phone-number="{number}"]')
     expect(row).to_have_count(1)
 
@@ -204,17 +214,18 @@ def test_edit_a_numbers_tags_and_reference_then_release_it(console: Console, pag
     # Each filter the API has, re-listed as it changes, keeps the number.
     p.get_by_label("Phone number").fill("")
     p.get_by_label("Tag", exact=True).fill("sales")
-    expect(p.locator(".results .pager .total")).to_have_text("1 numbers")
+    expect(p.locator(".results .pager .total")).to_have_text("1 number")
     p.get_by_label("Tag", exact=True).fill("")
     p.get_by_label("Customer reference", exact=True).fill("desk-7")
     p.get_by_label("Status", exact=True).select_option("active")
     p.get_by_label("Number type").select_option("local")
     p.get_by_label("Country", exact=True).fill("US")
-    expect(p.locator(".results .pager .total")).to_have_text("1 numbers")
+    expect(p.locator(".results .pager .total")).to_have_text("1 number")
     expect(row).to_have_count(1)
     p.get_by_label("Country", exact=True).fill("GB")
     expect(p.locator(".results .empty")).to_have_text("No numbers match these filters.")
     p.get_by_label("Country", exact=True).fill("US")
+    listed(p, country="US")
     expect(row).to_have_count(1)
     page.screenshot(f"{console.engine}-numbers-edited")
 
@@ -259,7 +270,8 @@ def test_the_reservations_page_extends_one_and_says_why_it_cannot(
     expect(row).to_have_count(0)
     p.get_by_label("Status", exact=True).select_option("")
     p.get_by_label("Phone number").fill(number)
-    expect(p.locator(".results .pager .total")).to_have_text("1 reservations")
+    listed(p, phone_number=number)
+    expect(p.locator(".results .pager .total")).to_have_text("1 reservation")
 
     row.get_by_role("button", name=f"Extend reservation {created['id']}").click()
     expect(row.get_by_role("status")).to_contain_text("Extended: held until")
@@ -313,7 +325,7 @@ def test_on_a_phone_the_number_pages_fit_the_screen(console: Console, browser: B
         expect(p.locator("tr[data-phone-number]")).to_have_count(3)
         p.get_by_role("checkbox", name=f"Pick {found_numbers(p)[0]}").check()
         assert overflow(p) <= 0
-        page.screenshot(f"{console.engine}-new-order-phone")
+        page.screenshot(f"{console.engine}-new-order-phone", full_page=False)
         for path, rows in (
             ("numbers", "tr[data-phone-number]"),
             ("reservations", "tr[data-reservation-id]"),
@@ -322,7 +334,7 @@ def test_on_a_phone_the_number_pages_fit_the_screen(console: Console, browser: B
             expect(p.locator(rows)).not_to_have_count(0)
             p.locator(rows).first.get_by_role("button").first.click()  # Edit; Extend
             assert overflow(p) <= 0, path
-            page.screenshot(f"{console.engine}-{path}-phone")
+            page.screenshot(f"{console.engine}-{path}-phone", full_page=False)
         assert not page.problems
     finally:
         context.close()

@@ -1,7 +1,7 @@
 // New order: search the available numbers, pick some (picks survive another search), reserve
 // them if wanted, order them, then open the new order. The search lives in the URL.
 import { api } from "../api.js";
-import { badge, cells, errorBox, field, h, notice, select, table, time } from "../dom.js";
+import { badge, cells, errorBox, field, h, latest, notice, select, table, time } from "../dom.js";
 import { currentQuery, navigate, setQuery } from "../router.js";
 
 const FEATURES = ["sms", "mms", "voice", "fax", "emergency", "hd_voice", "international_sms", "local_calling"];
@@ -35,6 +35,7 @@ export function newOrderPage(main) {
   const features = FEATURES.map((name) => h("input", { type: "checkbox", name: "features", value: name, checked: wanted.has(name) }));
   const found = h("section", { class: "results", "aria-labelledby": "found-heading", "aria-live": "polite" });
   const basket = picks();
+  const isCurrent = latest(); // an older search's answer must not replace a newer one's
 
   function chosen() {
     const values = Object.fromEntries(Object.entries(search).map(([name, c]) => [name, c.value.trim()]));
@@ -50,8 +51,10 @@ export function newOrderPage(main) {
     found.setAttribute("aria-busy", "true");
     found.replaceChildren(notice("Searching…"));
     const query = Object.fromEntries(Object.entries(PARAMS).map(([name, param]) => [param, values[name]]));
+    const stillCurrent = isCurrent();
     try {
       const { data = [] } = await api.get("/v2/available_phone_numbers", query);
+      if (!stillCurrent()) return;
       found.replaceChildren(
         h("h2", { id: "found-heading" }, `${data.length} available number${data.length === 1 ? "" : "s"}`),
         data.length
@@ -59,9 +62,9 @@ export function newOrderPage(main) {
           : h("p", { class: "empty" }, "Nothing available matches this search."),
       );
     } catch (error) {
-      found.replaceChildren(h("h2", { id: "found-heading" }, "Available numbers"), errorBox(error, "Could not search."));
+      if (stillCurrent()) found.replaceChildren(h("h2", { id: "found-heading" }, "Available numbers"), errorBox(error, "Could not search."));
     } finally {
-      found.removeAttribute("aria-busy");
+      if (stillCurrent()) found.removeAttribute("aria-busy");
     }
   }
 

@@ -13,11 +13,13 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -561,3 +563,38 @@ Index(
     comments.c.id,
 )
 Index("ix_comments_recent", comments.c.account_id, comments.c.created_at, comments.c.id)
+
+# -- documents -----------------------------------------------------------------------------
+
+# An uploaded document, its content beside its record. Reads that need only the record (the
+# list, the review, a requirement's check) name their columns and never touch `content`.
+documents = Table(
+    "documents",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("filename", String(255), nullable=False),
+    # The filename case-folded, for `filter[filename][contains]`: the same match on both
+    # engines (SQLite's lower() folds ASCII only).
+    Column("filename_folded", Text, nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("review_at", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The list, newest first.
+Index("ix_documents_recent", documents.c.account_id, documents.c.created_at, documents.c.id)
+# The review queue: pending documents by when their review is due. Global like the order
+# queue: one worker reviews every account's documents; it holds only pending ones.
+Index(
+    "ix_documents_review",
+    documents.c.review_at,
+    sqlite_where=text("status = 'pending'"),
+    postgresql_where=text("status = 'pending'"),
+)

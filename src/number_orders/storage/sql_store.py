@@ -21,6 +21,7 @@ from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
 from number_orders.storage.database import is_sqlite
+from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.number_reservations import SqlNumberReservations
 from number_orders.storage.pages import PageReader
@@ -43,6 +44,7 @@ class SqlStore(
     SqlComments,
     SqlAvailableNumbers,
     SqlPhoneNumbers,
+    SqlDocuments,
 ):
     """Every resource's part together, over one engine, with the transactions they share."""
 

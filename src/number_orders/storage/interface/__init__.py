@@ -11,6 +11,7 @@ from typing import Protocol
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
 from number_orders.storage.interface.available_numbers import AvailableNumberStore
 from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
+from number_orders.storage.interface.documents import DocumentChange, DocumentStore
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -51,6 +52,8 @@ __all__ = [
     "CommentChange",
     "CommentStore",
     "CountKey",
+    "DocumentChange",
+    "DocumentStore",
     "Extension",
     "FailingOrder",
     "FulfilledOrder",
@@ -86,6 +89,7 @@ class Store(
     CommentStore,
     AvailableNumberStore,
     PhoneNumberStore,
+    DocumentStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

@@ -1,13 +1,13 @@
 """documents: uploaded files with their content, and the review queue
 
-Revision ID: 0015d
+Revision ID: 0013d
 Revises: 0012n
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015d"
+revision = "0013d"
 down_revision = "0012n"
 branch_labels = None
 depends_on = None

@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 NODE_DIR := tests/node
 
-.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean chromium
+.PHONY: run test lint typecheck format bench bench-large bench-webhooks loadtest clean chromium shell-tools
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,8 +27,12 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json
 chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
+# The README's shell lines, which a test runs as written, use curl and jq.
+shell-tools:
+	command -v curl >/dev/null && command -v jq >/dev/null || (apt-get update && apt-get install -y curl jq)
+
 ## make test: lint, types, and the whole suite on SQLite and a throwaway PostgreSQL
-test: $(STAMP) $(NODE_DIR)/node_modules/.installed chromium lint typecheck
+test: $(STAMP) $(NODE_DIR)/node_modules/.installed chromium shell-tools lint typecheck
 	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 lint: $(STAMP)

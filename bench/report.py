@@ -25,9 +25,46 @@ def markdown(document: dict[str, Any]) -> str:
                     f"{q['p50_ms']:.2f} | {q['p99_ms']:.2f} | {q['total_results']:,} |"
                 )
         lines += ["", *ceiling_lines(runs), "", *flatness_lines(runs)]
+    if any(run.get("numbers") for run in runs):
+        lines += ["", *numbers_lines(runs)]
     if document.get("searches"):
         lines += ["", *search_lines(document["searches"])]
     return "\n".join(lines) + "\n"
+
+
+def numbers_lines(runs: list[dict[str, Any]]) -> list[str]:
+    """`GET /phone_numbers` on the bench account's owned numbers: figures, the ratio to
+    the ceiling of the same run, and p50 at the most numbers over p50 at the fewest."""
+    lines = [
+        "Owned phone numbers (`GET /v2/phone_numbers`, the bench account):",
+        "",
+        "| engine | owned numbers | query | req/s (32 conns) | p50 ms (1 conn) | p99 ms "
+        "| total_results | ceiling req/s | ratio |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        owned = run["numbers"]["page 1"]["total_results"]
+        for name, q in run["numbers"].items():
+            ceiling = run["numbers_ceiling_rps"] if name == "page 1" else 0.0
+            extra = f"{ceiling:,.0f} | {q['rps'] / ceiling:.2f}" if ceiling else " | "
+            lines.append(
+                f"| {run['engine']} | {owned:,} | {name} | {q['rps']:,.0f} | {q['p50_ms']:.2f} "
+                f"| {q['p99_ms']:.2f} | {q['total_results']:,} | {extra} |"
+            )
+    lines += [
+        "",
+        "| engine | query | p50 most / fewest owned numbers | within {FLATNESS_LIMIT}x |",
+        "|---|---|---:|---|",
+    ]
+    for engine in dict.fromkeys(r["engine"] for r in runs):
+        mine = sorted((r for r in runs if r["engine"] == engine), key=lambda r: r["size"])
+        small, large = mine[0]["numbers"], mine[-1]["numbers"]
+        for name in large:
+            grow = large[name]["p50_ms"] / small[name]["p50_ms"]
+            lines.append(
+                f"| {engine} | {name} | {grow:.2f} | {'yes' if grow <= FLATNESS_LIMIT else 'no'} |"
+            )
+    return lines
 
 
 # The search's p50 with the most held numbers over its p50 with the fewest, at most.

@@ -4,8 +4,11 @@ and the number search's (`bench/search.py`).
 For each engine and size, the bench account gets its orders beside other accounts' (one
 `number-orders seed` per step, adding to the last), the real server starts as users run
 it (`number-orders serve`, one process), and `wrk` drives it over loopback: requests per
-second with 32 connections, p50/p99 with one. The ceiling is a raw ASGI app serving the
-project's own page-1 bytes under the same uvicorn settings, measured right after page 1.
+second with 32 connections, p50/p99 with one, every answer 2xx. The ceiling is a raw
+ASGI app serving the project's own page-1 bytes under the same uvicorn settings,
+measured right after page 1. The same account's owned phone numbers (its orders'
+successful numbers, bought in bulk by the seed: about 2.5 per order, so from ~2.5 * 10^4
+to ~2 * 10^6) are listed the same way: page 1 and one filter, with their own ceiling.
 The search runs on databases of its own beside the list's.
 
     python -m bench.run [--sizes 10000,100000,1000000] [--engines sqlite,postgresql]
@@ -75,6 +78,13 @@ MIX: dict[str, str] = {
 }
 
 
+# `GET /v2/phone_numbers`: page 1 and one filter, on the bench account's owned numbers.
+NUMBERS_MIX: dict[str, str] = {
+    "page 1": "",
+    "country": "filter[country_iso_alpha2]=GB",
+}
+
+
 @dataclass
 class Run:
     engine: str
@@ -82,6 +92,8 @@ class Run:
     queries: dict[str, dict[str, float]] = field(default_factory=dict)
     ceiling_rps: float = 0.0
     seed_rate: float = 0.0
+    numbers: dict[str, dict[str, float]] = field(default_factory=dict)
+    numbers_ceiling_rps: float = 0.0
 
 
 def main() -> None:
@@ -205,26 +217,39 @@ def measure(run: Run, url: str, key: str) -> None:
         first = wait_for(base, key)
         last_page = max(1, -(-json.loads(first)["meta"]["total_results"] // 20))
         for name, query in MIX.items():
-            query = query.replace("LAST", str(last_page))
-            url_ = f"{base}?{query}" if query else base
-            body = get(url_, key)
-            run.queries[name] = {
-                "rps": wrk(url_, key, 32, WRK_SECONDS)["rps"],
-                **wrk(url_, key, 1, LATENCY_SECONDS),
-                "total_results": json.loads(body)["meta"]["total_results"],
-            }
-            if name == "page 1":
-                # The machine is shared: alternate with the ceiling and keep the medians,
-                # so both figures see the same neighbours.
-                project, ceilings = [run.queries[name]["rps"]], []
-                for _ in range(2):
-                    ceilings.append(ceiling(body))
-                    project.append(wrk(url_, key, 32, WRK_SECONDS)["rps"])
-                run.queries[name]["rps"] = statistics.median(project)
-                run.ceiling_rps = statistics.median(ceilings)
+            run.queries[name], ceiling_rps = figures(
+                base, query.replace("LAST", str(last_page)), key
+            )
+            run.ceiling_rps = ceiling_rps or run.ceiling_rps
+        numbers = f"http://127.0.0.1:{port}/v2/phone_numbers"
+        for name, query in NUMBERS_MIX.items():
+            run.numbers[name], ceiling_rps = figures(numbers, query, key)
+            run.numbers_ceiling_rps = ceiling_rps or run.numbers_ceiling_rps
     finally:
         server.terminate()
         server.wait(10)
+
+
+def figures(base: str, query: str, key: str) -> tuple[dict[str, float], float]:
+    """Throughput, latency and total of one query; for page 1 (no query) also the
+    ceiling's throughput on the same bytes, else 0."""
+    url = f"{base}?{query}" if query else base
+    body = get(url, key)
+    found = {
+        "rps": wrk(url, key, 32, WRK_SECONDS)["rps"],
+        **wrk(url, key, 1, LATENCY_SECONDS),
+        "total_results": json.loads(body)["meta"]["total_results"],
+    }
+    if query:
+        return found, 0.0
+    # The machine is shared: alternate with the ceiling and keep the medians, so both
+    # figures see the same neighbours.
+    project, ceilings = [found["rps"]], []
+    for _ in range(2):
+        ceilings.append(ceiling(body))
+        project.append(wrk(url, key, 32, WRK_SECONDS)["rps"])
+    found["rps"] = statistics.median(project)
+    return found, statistics.median(ceilings)
 
 
 def wait_for(url: str, key: str) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from number_orders.domain.listing import ListQuery
+from number_orders.domain.phone_number_listing import PhoneNumberQuery
 from number_orders.server import open_store
 from tests.support.cli import Cli, run_process
 
@@ -28,6 +29,18 @@ def test_seed_is_repeatable_for_a_given_seed(cli: Cli, database_url: str, tmp_pa
         )
         assert a_total == b_total == 2500
         assert [o.id for o in a_orders] == [o.id for o in b_orders]
+        # The orders bought the same numbers (their instants follow each run's clock).
+        owned = PhoneNumberQuery(page_size=250, sort="phone_number")
+        a_numbers, a_owned = first.list_phone_numbers(
+            first.ensure_account("acme").account_id, owned
+        )
+        b_numbers, b_owned = second.list_phone_numbers(
+            second.ensure_account("acme").account_id, owned
+        )
+        assert a_owned == b_owned > 5000
+        assert [(n.id, n.phone_number, n.order_id) for n in a_numbers] == [
+            (n.id, n.phone_number, n.order_id) for n in b_numbers
+        ]
     finally:
         first.close()
         second.close()

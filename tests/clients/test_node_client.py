@@ -1,6 +1,6 @@
 """The official Node client `telnyx` (tests/node, installed by `make test`), unchanged,
-against the real server on both engines: it creates and lists, and it searches numbers
-and orders one it found."""
+against the real server on both engines: it creates and lists, it searches numbers and
+orders one it found, and it lists the account's owned phone numbers."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from number_orders.seed.factory import OrderFactory
 from number_orders.storage.sql_store import SqlStore
 from tests.support.app import new_key
 from tests.support.live import LiveServer
 from tests.support.orders import number
+from tests.support.phone_numbers import records
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 
@@ -80,3 +82,20 @@ def test_node_client_searches_and_orders_a_number_it_found(
     assert chosen not in seen["after"]
     assert seen["bad"]["status"] == 400
     assert seen["bad"]["errors"][0]["source"] == {"parameter": "filter[limit]"}
+
+
+def test_node_client_lists_owned_numbers(live: LiveServer, store: SqlStore) -> None:
+    account_id = store.ensure_account("acme").account_id
+    store.insert_number_orders(account_id, OrderFactory(seed=41).orders(15))
+    store.insert_number_orders(
+        store.ensure_account("globex").account_id, OrderFactory(seed=42).orders(5)
+    )
+    owned = records(store, account_id)
+    seen = run_script("list_phone_numbers.mjs", live, store, COUNTRIES="GB,US")
+    assert seen["newest"] == [r.id for r in owned] and len(owned) > 5
+    assert seen["inCountries"] == sorted(
+        r.phone_number for r in owned if r.country_iso_alpha2 in ("GB", "US")
+    )
+    retrieved = seen["retrieved"]
+    assert retrieved["id"] == owned[0].id and retrieved["status"] == "active"
+    assert retrieved["phone_number"] == owned[0].phone_number

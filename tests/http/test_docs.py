@@ -34,6 +34,13 @@ def test_it_describes_create_retrieve_and_update() -> None:
         ("/number_orders/{number_order_id}", "get"): "RetrieveNumberOrder",
         ("/number_orders/{number_order_id}", "patch"): "UpdateNumberOrder",
     }
+    owned = {k: v for k, v in operations("/phone_numbers").items() if "regulatory" not in k[0]}
+    assert owned == {
+        ("/phone_numbers", "get"): "ListPhoneNumbers",
+        ("/phone_numbers/{phone_number_id}", "get"): "RetrievePhoneNumber",
+        ("/phone_numbers/{phone_number_id}", "patch"): "UpdatePhoneNumber",
+        ("/phone_numbers/{phone_number_id}", "delete"): "DeletePhoneNumber",
+    }
     for method in ("post", "patch"):
         item = paths["/number_orders" if method == "post" else "/number_orders/{number_order_id}"]
         assert {"200", "400", "401", "404", "413", "415", "422"} <= set(item[method]["responses"])

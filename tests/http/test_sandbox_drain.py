@@ -38,6 +38,7 @@ def test_nothing_to_do_is_one_round(idle: LiveSandbox) -> None:
         "done": {
             "fulfilment": 0,
             "requirement_groups": 0,
+            "documents": 0,
             "reservations": 0,
             "retention": 0,
             "webhooks": 0,

@@ -1,4 +1,5 @@
-"""Bulk seed rows: repeatable for a seed, and obeying the same rules as real orders."""
+"""Bulk seed rows: repeatable for a seed, obeying the same rules as real orders, and
+buying each successful number once."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import uuid
 
 import orjson
 
-from number_orders.domain.forced_outcomes import ALWAYS_FAILS
+from number_orders.domain.forced_outcomes import ALWAYS_FAILS, FORCED_SUFFIXES
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.numbering import classify
 from number_orders.domain.orders import OrderedNumber, RegulatoryRequirement, derive_order_state
+from number_orders.domain.phone_numbers import phone_number_id
 from number_orders.seed.rows import CHUNK, RowMaker, chunks
+from number_orders.storage import PHONE_NUMBER_COLUMNS
 from number_orders.storage.bulk import ORDER_COLUMNS
 from number_orders.storage.periods import period_start
 
@@ -93,3 +96,42 @@ def test_ids_are_unique_uuids_and_order_ids_rise_with_the_orders() -> None:
     # The ids do not depend on the time anchor: the same seed gives the same ids.
     later = RowMaker("acct", NOW + 10**9, 2 * CHUNK).chunk(5, 0, 2000).rows
     assert [row[1] for row in later] == order_ids[:2000]
+
+
+def test_every_successful_number_is_bought_with_its_orders_fields() -> None:
+    made = RowMaker("acct", NOW, 400).chunk(3, 0, 400)
+    orders = {row[1]: dict(zip(ORDER_COLUMNS, row, strict=True)) for row in made.rows}
+    bought = [dict(zip(PHONE_NUMBER_COLUMNS, row, strict=True)) for row in made.numbers]
+    succeeded = {
+        (n["phone_number"], order_id, n["id"], n["country_code"], n["phone_number_type"])
+        for order_id, order in orders.items()
+        for n in orjson.loads(order["phone_number_details"])
+        if n["status"] == "success"
+    }
+    assert {
+        (b["phone_number"], b["order_id"], b["id"], b["country_iso_alpha2"], b["phone_number_type"])
+        for b in bought
+    } == {(p, o, phone_number_id(i), c, t) for p, o, i, c, t in succeeded}
+    for number in bought:
+        order = orders[number["order_id"]]
+        assert number["account_id"] == "acct" and number["status"] == "active"
+        assert number["customer_reference"] == order["customer_reference"]
+        assert number["connection_id"] == order["connection_id"]
+        assert number["purchased_at"] == number["updated_at"] == order["updated_at"]
+        assert (number["tags"], number["tagged"], number["source_type"]) == (
+            "[]",
+            False,
+            "number_order",
+        )
+
+
+def test_one_seed_offers_each_number_once_across_chunks() -> None:
+    maker = RowMaker("acct", NOW, 4 * CHUNK)
+    offered: list[str] = []
+    for number in range(4):
+        for row in maker.chunk(6, number, 1500).rows:
+            offered += [
+                n["phone_number"] for n in orjson.loads(row[13]) if n["status"] != "failure"
+            ]
+    assert len(offered) == len(set(offered)) > 15_000
+    assert not any(p.endswith(FORCED_SUFFIXES) for p in offered)

@@ -285,14 +285,18 @@ def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(tmp_path: Pat
     # No database URL: the default store in the working directory, empty on a first start.
     first_start = Settings(workers=2, admin_token=ADMIN_TOKEN)
     with ServeProcess(first_start, log=tmp_path / "serve.log", cwd=tmp_path) as served:
-        lines = served.log_text().splitlines()[:6]
+        lines = served.log_text().splitlines()[:7]
         found = re.search(r"(KEY\S+)", lines[1])
         assert found, lines
         assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
-        assert f"http://127.0.0.1:{served.port}/console" in lines[4]
-        assert lines[5] == f"NUMBER_ORDERS_ADMIN_TOKEN={ADMIN_TOKEN}"
+        assert "curl" in lines[4] and "/v2/phone_numbers" in lines[4]
+        assert f"http://127.0.0.1:{served.port}/console" in lines[5]
+        assert lines[6] == f"NUMBER_ORDERS_ADMIN_TOKEN={ADMIN_TOKEN}"
         response = get(served, "/v2/number_orders", found.group(1))
+        owned = get(served, "/v2/phone_numbers", found.group(1))
         clock = get(served, "/_sandbox/clock", ADMIN_TOKEN)
     assert response.status_code == 200
     assert response.json()["meta"]["total_results"] == 300
+    # The demo's successful orders bought their numbers.
+    assert owned.status_code == 200 and owned.json()["meta"]["total_results"] > 300
     assert clock.status_code == 200 and clock.json()["data"]["offset_seconds"] == 0

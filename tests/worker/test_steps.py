@@ -52,6 +52,7 @@ def test_the_registry_names_each_step_once() -> None:
     assert names(STEPS) == [
         "fulfilment",
         "requirement_groups",
+        "documents",
         "reservations",
         "retention",
         "webhooks",

@@ -44,4 +44,5 @@ def _create_demo(
     say(f"Demo API key (shown once): {issued.token}")
     say(f"  curl -g -H 'Authorization: Bearer {issued.token}' '{base}/number_orders?page[size]=2'")
     say(f"  export TELNYX_BASE_URL={base} TELNYX_API_KEY={issued.token}")
+    say(f"  curl -g -H 'Authorization: Bearer {issued.token}' '{base}/phone_numbers?page[size]=2'")
     say(f"Console: http://{settings.host}:{settings.port}/console (sign in with the key above)")

@@ -22,7 +22,8 @@ def seed_orders(
     maker = RowMaker(account_id, now, count)
 
     def load(made: Iterator[Chunk]) -> int:
-        return service.load_order_rows(account_id, ((c.rows, c.counts) for c in made))
+        batches = ((c.rows, c.counts, c.numbers, c.number_counts) for c in made)
+        return service.load_order_rows(account_id, batches)
 
     loaded = load_in_parallel(maker, seed, count, processes, load, service.after_fork)
     service.finish_loading()

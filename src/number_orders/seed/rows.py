@@ -6,6 +6,10 @@ out as tuples in `ORDER_COLUMNS` order, with each order's tally key beside it:
 
 - numbers come from the same per-country templates (checked against the numbering plans
   once); a failed number ends in 0000, and no other number ends in a forced-outcome suffix;
+- every chunk draws from its own share of each template (the positions equal to the chunk
+  number modulo the number of chunks) and never repeats a number inside it, so one seed
+  offers each number once, as long as a template's share holds the chunk's draws;
+- a number that succeeded is bought: a row for `phone_numbers`, owned once loaded;
 - a number whose country needs requirements and lacks them stays pending;
 - the order's `status` and `requirements_met` follow `domain.orders.derive_order_state`;
 - an order with a pending number whose requirements are met is due for the worker now.
@@ -27,6 +31,7 @@ from typing import Any
 from number_orders.domain.forced_outcomes import ALWAYS_FAILS, FORCED_SUFFIXES
 from number_orders.domain.ids import IdFamily, RandomIds
 from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
+from number_orders.domain.phone_numbers import ACTIVE, NUMBER_ORDER, phone_number_id
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.seed.vocabulary import (
     COUNT_WEIGHTS,
@@ -36,7 +41,7 @@ from number_orders.seed.vocabulary import (
     YEAR,
     templates,
 )
-from number_orders.storage import CountKey
+from number_orders.storage import CountKey, PhoneCountKey, phone_number_counts
 from number_orders.storage.periods import period_start
 
 CHUNK = 10_000
@@ -61,6 +66,20 @@ class _Kind:
 class Chunk:
     rows: list[tuple[Any, ...]]
     counts: Counter[CountKey]
+    numbers: list[tuple[Any, ...]]  # bought numbers, as `PHONE_NUMBER_COLUMNS` tuples
+    number_counts: Counter[PhoneCountKey]
+
+
+@dataclass(slots=True)
+class _Draw:
+    """One chunk's source: its random stream, its share of every template, and the
+    numbers it has offered."""
+
+    rng: RandomIds
+    share: int  # the chunk's number
+    shares: int  # how many chunks there are
+    offered: set[str]
+    bought: list[tuple[Any, ...]]
 
 
 class RowMaker:
@@ -73,6 +92,7 @@ class RowMaker:
         # Orders come oldest first, evenly spread over three years with jitter inside each
         # step: every index then grows at its newest end, the cheap place to insert.
         self.step = _SPAN / max(total, 1)
+        self.shares = max(1, -(-total // CHUNK))
         by_country: dict[str, list[_Kind]] = {}
         for t in templates():
             low = max(10 ** (t.free_digits - 1), 1000)
@@ -104,22 +124,24 @@ class RowMaker:
         self.references = REFERENCES
 
     def chunk(self, seed: int | None, number: int, count: int) -> Chunk:
-        rng = RandomIds(f"{seed}:{number}")
+        draw = _Draw(RandomIds(f"{seed}:{number}"), number % self.shares, self.shares, set(), [])
         rows = []
         counts: Counter[CountKey] = Counter()
         for index in range(number * CHUNK, number * CHUNK + count):
-            row = self._order(rng, index)
+            row = self._order(draw, index)
             rows.append(row)
             counts[row[2], row[3], row[4], row[5], period_start(row[9], 1)] += 1
-        return Chunk(rows, counts)
+        # The numbers' tallies too, here in parallel rather than in the loading writer.
+        return Chunk(rows, counts, draw.bought, phone_number_counts(draw.bought))
 
-    def _order(self, rng: RandomIds, index: int) -> tuple[Any, ...]:
+    def _order(self, draw: _Draw, index: int) -> tuple[Any, ...]:
+        rng = draw.rng
         random_ = rng.random
         ids = rng.family()
         created_at = self.now - _SPAN + int((index + random_()) * self.step)
         size = self.sizes[int(random_() * len(self.sizes))]
         recent = self.now - created_at < 120_000_000
-        numbers = [self._number(rng, ids, recent) for _ in range(size)]
+        numbers = [self._number(draw, ids, recent) for _ in range(size)]
         statuses = {n[2] for n in numbers}
         if PENDING in statuses:
             status = PENDING
@@ -131,19 +153,32 @@ class RowMaker:
         groups = len({n[4] for n in numbers})
         updated_at = min(self.now, created_at + int(random_() * 30 * 86_400_000_000) + 1)
         listed = ",".join(f'{{"id":"{n[0]}","phone_number":"{n[1]}"}}' for n in numbers)
+        # Ids rise with `created_at` but do not depend on `--now`: same seed, same ids.
+        order_id = ids.ordered(_ID_ANCHOR + created_at - self.now)
+        reference = (
+            self.references[int(random_() * len(self.references))] if random_() < 0.85 else None
+        )
+        connection = str(10**17 + int(random_() * 9 * 10**17)) if random_() < 0.5 else None
+        messaging_profile = ids.next() if random_() < 0.3 else None
+        billing_group = ids.next() if random_() < 0.3 else None
+        updated_at = max(updated_at, created_at)
+        draw.bought += [
+            self._bought(n, order_id, reference, connection, updated_at)
+            for n in numbers
+            if n[2] == SUCCESS
+        ]
         return (
             self.account_id,
-            # Ids rise with `created_at` but do not depend on `--now`: same seed, same ids.
-            ids.ordered(_ID_ANCHOR + created_at - self.now),
+            order_id,
             status,
             met,
             size,
-            self.references[int(random_() * len(self.references))] if random_() < 0.85 else None,
-            str(10**17 + int(random_() * 9 * 10**17)) if random_() < 0.5 else None,
-            ids.next() if random_() < 0.3 else None,
-            ids.next() if random_() < 0.3 else None,
+            reference,
+            connection,
+            messaging_profile,
+            billing_group,
             created_at,
-            max(updated_at, created_at),
+            updated_at,
             f"[{listed}]",
             "[" + ",".join(f'"{ids.next()}"' for _ in range(groups)) + "]",
             "[" + ",".join(n[5] for n in numbers) + "]",
@@ -151,12 +186,12 @@ class RowMaker:
             self.now if any(n[2] == PENDING and n[3] for n in numbers) else None,
         )
 
-    def _number(self, rng: RandomIds, ids: IdFamily, recent: bool) -> tuple[Any, ...]:
+    def _number(self, draw: _Draw, ids: IdFamily, recent: bool) -> tuple[Any, ...]:
         """`(id, phone_number, status, requirements met, kind, details JSON)`"""
-        random_ = rng.random
+        random_ = draw.rng.random
         country = self.countries[int(random_() * len(self.countries))]
         kind = self.kind_tables[country][int(random_() * 100)]
-        digits = kind.low + int(random_() * kind.span)
+        digits = self._digits(draw, kind)
         met = random_() < 0.85
         status = PENDING
         if (met or not kind.requirements) and not (recent and random_() < 0.5):
@@ -165,8 +200,10 @@ class RowMaker:
         if status == FAILURE:
             text = text[:-4] + ALWAYS_FAILS
         elif digits % 10_000 in _FORCED_ENDINGS:
-            text = str(digits + _PAST_FORCED)
+            text = str(digits + _PAST_FORCED)  # only when the chunk's share ran out
         number_id, phone_number = ids.next(), kind.prefix + text
+        if status != FAILURE:
+            draw.offered.add(phone_number)
         requirements = ",".join(
             f'["{rid}","{field}",' + (f'"{ids.next()}"]' if met else "null]")
             for rid, field in kind.requirements
@@ -178,8 +215,58 @@ class RowMaker:
         )
         return number_id, phone_number, status, met or not kind.requirements, kind, details
 
+    def _bought(
+        self,
+        number: tuple[Any, ...],
+        order_id: str,
+        reference: str | None,
+        connection: str | None,
+        at: int,
+    ) -> tuple[Any, ...]:
+        """A succeeded number as its `phone_numbers` row: bought when the order last
+        changed, with the order's reference and connection, as the worker makes it."""
+        number_id, phone_number, _, _, kind, _ = number
+        return (
+            self.account_id,
+            phone_number_id(number_id),
+            phone_number,
+            ACTIVE,
+            kind.country,
+            kind.kind,
+            NUMBER_ORDER,
+            reference,
+            connection,
+            None,  # billing_group_id
+            "[]",  # tags
+            False,  # tagged
+            None,  # external_pin
+            False,  # hd_voice_enabled
+            None,  # address_id
+            order_id,
+            at,  # purchased_at
+            at,  # updated_at
+        )
+
+    @staticmethod
+    def _digits(draw: _Draw, kind: _Kind) -> int:
+        """A number of the chunk's share of the template that ends in no forced-outcome
+        suffix and that the chunk has not offered yet, if a few draws find one."""
+        random_ = draw.rng.random
+        # Positions `share`, `share + shares`, ... of the template's span.
+        first = draw.share % kind.span
+        room = (kind.span - 1 - first) // draw.shares + 1
+        for _ in range(_DRAWS):
+            digits = kind.low + first + draw.shares * int(random_() * room)
+            if (
+                digits % 10_000 not in _FORCED_ENDINGS
+                and kind.prefix + str(digits) not in draw.offered
+            ):
+                break
+        return digits
+
 
 _SPAN = 3 * YEAR
+_DRAWS = 8  # tries for a number the chunk has not offered, before repeating one
 _ID_ANCHOR = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z, as the ids' newest instant
 
 

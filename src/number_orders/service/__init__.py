@@ -14,8 +14,10 @@ from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.comments import Comments
+from number_orders.service.documents import DocumentPage, Documents
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.number_reservations import NumberReservations, ReservationPage
+from number_orders.service.phone_numbers import PhoneNumberPage, PhoneNumbers
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
 from number_orders.service.requirement_groups import RequirementGroups
@@ -28,11 +30,13 @@ from number_orders.storage import FulfilledOrder, NamedFault, RowBatch, Store
 
 # What callers of the service handle: its results, and the store it is built on.
 __all__ = [
+    "DocumentPage",
     "FulfilledOrder",
     "IssuedKey",
     "NamedFault",
     "NumberOrdersService",
     "Page",
+    "PhoneNumberPage",
     "ReservationPage",
     "RowBatch",
     "Store",
@@ -56,6 +60,8 @@ class NumberOrdersService(
     AvailableNumbers,
     Retention,
     Sandbox,
+    PhoneNumbers,
+    Documents,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""

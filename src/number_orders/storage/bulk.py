@@ -1,8 +1,9 @@
 """Bulk loading of order rows for seeding: the driver's fastest path on each engine.
 
-Rows arrive as tuples in `ORDER_COLUMNS` order with their tally changes, and go in with
-one `executemany` (SQLite) or `COPY` (PostgreSQL) per batch, tallies in the same
-transaction. Rows come oldest first, so every secondary index grows at its newest end;
+Rows arrive as tuples in `ORDER_COLUMNS` order with their tally changes and the numbers
+the orders bought, and go in with one `executemany` (SQLite) or `COPY` (PostgreSQL) per
+batch; the numbers become owned (`phone_number_rows.load`), all with their tallies in
+the same transaction. Rows come oldest first, so every secondary index grows at its newest end;
 that measured faster than dropping the indexes and building them again afterwards.
 """
 
@@ -18,8 +19,13 @@ import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from number_orders.storage import queries
-from number_orders.storage.interface import CountKey, RowBatch
+from number_orders.storage import phone_number_rows, queries
+from number_orders.storage.interface import (
+    CountKey,
+    PhoneCountKey,
+    RowBatch,
+    phone_number_counts,
+)
 
 ORDER_COLUMNS = (
     "account_id",
@@ -54,11 +60,14 @@ def load(engine: Engine, account_id: str, batches: Iterable[RowBatch]) -> int:
     """Load the batches; a ValueError (`OVERLAP`) when their orders are there already."""
     loaded = 0
     with _loading(engine) as conn:
-        for rows, counts in _merged(batches):
+        for rows, counts, numbers, number_counts in _merged(batches):
             try:
                 with conn.begin():
                     _insert(conn, rows)
+                    left_out = phone_number_rows.load(conn, numbers)
                     queries.add_counts(conn, account_id, counts)
+                    number_counts.subtract(phone_number_counts(left_out))
+                    phone_number_rows.write_counts(conn, account_id, number_counts)
             except (
                 sqlite3.IntegrityError,
                 psycopg.errors.UniqueViolation,
@@ -114,14 +123,18 @@ def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:
     """Batches of at least `BATCH_ROWS`: fewer commits, and fewer tally rows to upsert."""
     rows: list[tuple[Any, ...]] = []
     counts: Counter[CountKey] = Counter()
-    for more_rows, more_counts in batches:
+    numbers: list[tuple[Any, ...]] = []
+    number_counts: Counter[PhoneCountKey] = Counter()
+    for more_rows, more_counts, more_numbers, more_number_counts in batches:
         rows += more_rows
         counts.update(more_counts)
+        numbers += more_numbers
+        number_counts.update(more_number_counts)
         if len(rows) >= BATCH_ROWS:
-            yield rows, counts
-            rows, counts = [], Counter()
+            yield rows, counts, numbers, number_counts
+            rows, counts, numbers, number_counts = [], Counter(), [], Counter()
     if rows:
-        yield rows, counts
+        yield rows, counts, numbers, number_counts
 
 
 def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:

@@ -102,6 +102,15 @@ def release(conn: Connection, account_id: str, order_id: str, phone_number: str)
 # -- reservations that end -----------------------------------------------------------
 
 
+def release_owned(conn: Connection, account_id: str, phone_number: str) -> None:
+    """Free a number the account owns (a released phone number): free for everyone."""
+    conn.execute(
+        delete(number_holdings).where(
+            h.phone_number == phone_number, h.account_id == account_id, h.state == OWNED
+        )
+    )
+
+
 def expire_due(conn: Connection, now: int, limit: int) -> list[Ended]:
     """Delete up to `limit` reservation holds due by `now` that no other worker holds,
     and say which ended. SKIP LOCKED lets expiry workers share the queue on PostgreSQL;

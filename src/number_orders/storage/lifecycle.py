@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from number_orders.domain.fulfilment import retry_delay
 from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
 from number_orders.domain.orders import PENDING, NumberOrderDetail
+from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.storage import holdings, outbox, queries
 from number_orders.storage.interface import (
     CountKey,
@@ -113,12 +114,15 @@ class OrderFailed(Exception):
         self.order_id = order_id
 
 
-def fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
-    """Settle one claimed order; its count moves are the caller's (`count_moves`). Any
+def fulfil(
+    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
+) -> FulfilledOrder:
+    """Settle one claimed order. Its count moves (`count_moves`) and the records of the
+    numbers it bought, added to `bought` as (account, record), are the caller's. Any
     error but the store's own (lost connections, locks, deadlocks: the batch is retried
     as a whole) is this order's, raised as `OrderFailed`."""
     try:
-        fulfilled = _fulfil(conn, row, now, settle)
+        fulfilled = _fulfil(conn, row, now, settle, bought)
     except (OperationalError, InterfaceError):
         raise
     except Exception as error:
@@ -168,13 +172,18 @@ def _clear_failures(conn: Connection, account_id: str, order_id: str) -> None:
     )
 
 
-def _fulfil(conn: Connection, row: Any, now: int, settle: Settle) -> FulfilledOrder:
+def _fulfil(
+    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
+) -> FulfilledOrder:
     stored = stored_from_row(row)
     order_id = stored.detail.order.id
     account_id: str = row.account_id
     settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
     for phone_number in settlement.failed:
         holdings.release(conn, account_id, order_id, phone_number)
+    numbers = {n.phone_number: n for n in settlement.detail.numbers}
+    order = settlement.detail.order
+    bought += [(account_id, purchased(order, numbers[p], now)) for p in settlement.succeeded]
     # Every number that could move has moved; the rest wait for requirements, and the
     # update that supplies them puts the order back on the queue.
     write_order(conn, account_id, StoredOrder(settlement.detail, None))

@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListedOrder, ListQuery
-from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.orders import SUCCESS, NumberOrderDetail
+from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.domain.timestamps import now_micros
-from number_orders.storage import bulk, lifecycle, queries, retention
+from number_orders.storage import bulk, lifecycle, phone_number_rows, queries, retention
 from number_orders.storage.interface import (
     Change,
     FailingOrder,
@@ -102,10 +103,14 @@ class SqlNumberOrders(StorePart):
         def attempt() -> list[FulfilledOrder]:
             with self.writing() as conn:
                 rows = conn.execute(lifecycle.due(now, limit)).all()
-                fulfilled = [lifecycle.fulfil(conn, row, now, settle) for row in rows]
+                bought: list[tuple[str, PhoneNumber]] = []
+                fulfilled = [lifecycle.fulfil(conn, row, now, settle, bought) for row in rows]
                 # Counts last and in one sorted statement: see `lifecycle.insert_order`.
                 for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
                     queries.add_counts(conn, account_id, moves)
+                # The numbers bought become the accounts' records, counted, in this commit.
+                for account_id, records in _by_account(bought).items():
+                    phone_number_rows.add(conn, account_id, records)
                 return fulfilled
 
         # An order that cannot be settled is moved out of the way and the batch runs
@@ -186,9 +191,12 @@ class SqlNumberOrders(StorePart):
             queries.order_row(account_id, d, now if has_work(d.numbers) else None) for d in batch
         ]
         counts = Counter(queries.count_key(d.order) for d in batch)
+        bought = [phone_number_rows.row_of(account_id, r) for r in _bought(batch)]
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
+            left_out = phone_number_rows.load(conn, bought)
             queries.add_counts(conn, account_id, counts)
+            phone_number_rows.add_tallies(conn, account_id, added=bought, removed=left_out)
         return len(batch)
 
     def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:
@@ -198,3 +206,21 @@ class SqlNumberOrders(StorePart):
     def finish_loading(self) -> None:
         """After the last `load_order_rows` of a seed: checkpoint and fresh statistics."""
         bulk.finish(self.engine)
+
+
+def _by_account(bought: list[tuple[str, PhoneNumber]]) -> dict[str, list[PhoneNumber]]:
+    grouped: dict[str, list[PhoneNumber]] = {}
+    for account_id, record in bought:
+        grouped.setdefault(account_id, []).append(record)
+    return dict(sorted(grouped.items()))
+
+
+def _bought(batch: list[NumberOrderDetail]) -> list[PhoneNumber]:
+    """The records of loaded orders' successful numbers, bought when the order last
+    changed."""
+    return [
+        purchased(d.order, n, d.order.updated_at)
+        for d in batch
+        for n in d.numbers
+        if n.status == SUCCESS
+    ]

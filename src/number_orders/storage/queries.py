@@ -118,7 +118,7 @@ def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> 
     Upserts go table by table in key order, so concurrent writers cannot deadlock.
     """
     for table, keys, rows in tally_rows(account_id, deltas):
-        _upsert(conn, table, keys, rows)
+        upsert_counts(conn, table, keys, rows)
 
 
 def move_count(conn: Connection, account_id: str, before: CountKey, after: CountKey) -> None:
@@ -154,7 +154,7 @@ def _rows(account_id: str, names: tuple[str, ...], counts: Counter[Any]) -> list
     return [(account_id, *key, n) for key, n in sorted(counts.items()) if n]
 
 
-def _upsert(
+def upsert_counts(
     conn: Connection, table: Table, keys: tuple[str, ...], rows: list[tuple[Any, ...]]
 ) -> None:
     """One `executemany` on the driver: a seed applies thousands of these at a time."""

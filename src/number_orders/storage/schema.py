@@ -13,11 +13,13 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -311,6 +313,121 @@ webhook_deliveries = Table(
 )
 
 
+# -- phone numbers -----------------------------------------------------------------------
+
+# Owned phone numbers: one row per number an account has bought and not released. The
+# number's `number_holdings` row (state `owned`) is what makes it the account's alone;
+# this row is what the account sees and changes. `created_at` is `purchased_at`.
+phone_numbers = Table(
+    "phone_numbers",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", String(19), nullable=False),
+    Column("phone_number", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("country_iso_alpha2", String(2), nullable=False),
+    Column("phone_number_type", String(16), nullable=False),
+    Column("source_type", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("connection_id", Text),
+    Column("billing_group_id", Text),
+    Column("tags", Text, nullable=False),  # a JSON array, as the record shows it
+    Column("tagged", Boolean, nullable=False),  # tags is not empty: `filter[without_tags]`
+    Column("external_pin", Text),
+    Column("hd_voice_enabled", Boolean, nullable=False),
+    Column("address_id", Text),
+    Column("order_id", ID, nullable=False),
+    Column("purchased_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# Page 1 of every sort is an index range scan: newest first by default, or by number.
+# Filters on a country or a value with many values have an index each that yields their
+# rows newest first (only rows that have a value: the query's `=` implies it); the five
+# number types read the newest-first index and pass over the other types.
+Index(
+    "ux_phone_numbers_number",
+    phone_numbers.c.account_id,
+    phone_numbers.c.phone_number,
+    unique=True,
+)
+Index(
+    "ix_phone_numbers_recent",
+    phone_numbers.c.account_id,
+    phone_numbers.c.purchased_at,
+    phone_numbers.c.id,
+)
+Index(
+    "ix_phone_numbers_country_iso_alpha2",
+    phone_numbers.c.account_id,
+    phone_numbers.c.country_iso_alpha2,
+    phone_numbers.c.purchased_at,
+    phone_numbers.c.id,
+)
+for _column in ("customer_reference", "connection_id", "billing_group_id"):
+    Index(
+        f"ix_phone_numbers_{_column}",
+        phone_numbers.c.account_id,
+        phone_numbers.c[_column],
+        phone_numbers.c.purchased_at,
+        phone_numbers.c.id,
+        sqlite_where=phone_numbers.c[_column].is_not(None),
+        postgresql_where=phone_numbers.c[_column].is_not(None),
+    )
+
+# Each tag of each number, so `filter[tag]` reads the numbers of one tag newest first and
+# counts only them.
+phone_number_tags = Table(
+    "phone_number_tags",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("tag", Text, nullable=False),
+    Column("purchased_at", BigInteger, nullable=False),
+    Column("phone_number_id", String(19), nullable=False),
+    PrimaryKeyConstraint("account_id", "tag", "purchased_at", "phone_number_id"),
+)
+
+# Exact totals without counting numbers: one row per combination of the filters with few
+# values, and the same per value of a filter with many (`field` names the filter), kept in
+# step by every transaction that writes a number.
+PHONE_TALLY_KEYS = (
+    "status",
+    "country_iso_alpha2",
+    "phone_number_type",
+    "source_type",
+    "tagged",
+    "billing_grouped",
+)
+
+
+def _phone_tally() -> list[Column]:  # type: ignore[type-arg]
+    return [
+        Column("status", String(32), nullable=False),
+        Column("country_iso_alpha2", String(2), nullable=False),
+        Column("phone_number_type", String(16), nullable=False),
+        Column("source_type", String(16), nullable=False),
+        Column("tagged", Boolean, nullable=False),
+        Column("billing_grouped", Boolean, nullable=False),
+        Column("n", BigInteger, nullable=False),
+    ]
+
+
+phone_number_counts = Table(
+    "phone_number_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    *_phone_tally(),
+    PrimaryKeyConstraint("account_id", *PHONE_TALLY_KEYS),
+)
+phone_number_value_counts = Table(
+    "phone_number_value_counts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    *_phone_tally(),
+    PrimaryKeyConstraint("account_id", "field", "value", *PHONE_TALLY_KEYS),
+)
 # -- number reservations -----------------------------------------------------------------
 
 # One row per reservation. Its `status` is decided when it is made (each number is held or
@@ -498,4 +615,39 @@ sandbox_requests = Table(
     Column("response_body", Text),
     Column("idempotency_key", Text),
     PrimaryKeyConstraint("account_id", "id"),
+)
+
+# -- documents -----------------------------------------------------------------------------
+
+# An uploaded document, its content beside its record. Reads that need only the record (the
+# list, the review, a requirement's check) name their columns and never touch `content`.
+documents = Table(
+    "documents",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("filename", String(255), nullable=False),
+    # The filename case-folded, for `filter[filename][contains]`: the same match on both
+    # engines (SQLite's lower() folds ASCII only).
+    Column("filename_folded", Text, nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("review_at", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The list, newest first.
+Index("ix_documents_recent", documents.c.account_id, documents.c.created_at, documents.c.id)
+# The review queue: pending documents by when their review is due. Global like the order
+# queue: one worker reviews every account's documents; it holds only pending ones.
+Index(
+    "ix_documents_review",
+    documents.c.review_at,
+    sqlite_where=text("status = 'pending'"),
+    postgresql_where=text("status = 'pending'"),
 )

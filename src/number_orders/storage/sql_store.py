@@ -21,9 +21,11 @@ from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
 from number_orders.storage.database import is_sqlite
+from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.number_reservations import SqlNumberReservations
 from number_orders.storage.pages import PageReader
+from number_orders.storage.phone_numbers import SqlPhoneNumbers
 from number_orders.storage.rate_limits import SqlRateLimits
 from number_orders.storage.requirement_groups import SqlRequirementGroups
 from number_orders.storage.sandbox import SqlSandbox
@@ -43,6 +45,8 @@ class SqlStore(
     SqlComments,
     SqlAvailableNumbers,
     SqlSandbox,
+    SqlPhoneNumbers,
+    SqlDocuments,
 ):
     """Every resource's part together, over one engine, with the transactions they share."""
 

@@ -11,6 +11,7 @@ from typing import Protocol
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
 from number_orders.storage.interface.available_numbers import AvailableNumberStore
 from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
+from number_orders.storage.interface.documents import DocumentChange, DocumentStore
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -25,6 +26,13 @@ from number_orders.storage.interface.number_reservations import (
     Extension,
     NumberReservationStore,
 )
+from number_orders.storage.interface.phone_numbers import (
+    PHONE_NUMBER_COLUMNS,
+    PhoneCountKey,
+    PhoneNumberChange,
+    PhoneNumberStore,
+    phone_number_counts,
+)
 from number_orders.storage.interface.rate_limits import RateLimitStore
 from number_orders.storage.interface.requirement_groups import (
     GroupChange,
@@ -37,6 +45,7 @@ from number_orders.storage.interface.webhook_deliveries import WebhookDeliverySt
 from number_orders.storage.interface.webhooks import WebhookStore
 
 __all__ = [
+    "PHONE_NUMBER_COLUMNS",
     "AccountStore",
     "ApiKeyRecord",
     "AvailableNumberStore",
@@ -44,6 +53,8 @@ __all__ = [
     "CommentChange",
     "CommentStore",
     "CountKey",
+    "DocumentChange",
+    "DocumentStore",
     "Extension",
     "FailingOrder",
     "FulfilledOrder",
@@ -51,6 +62,9 @@ __all__ = [
     "NamedFault",
     "NumberOrderStore",
     "NumberReservationStore",
+    "PhoneCountKey",
+    "PhoneNumberChange",
+    "PhoneNumberStore",
     "RateLimitStore",
     "RequirementGroupStore",
     "Review",
@@ -64,6 +78,7 @@ __all__ = [
     "WebhookDeliveryStore",
     "WebhookStore",
     "Write",
+    "phone_number_counts",
 ]
 
 
@@ -78,6 +93,8 @@ class Store(
     CommentStore,
     AvailableNumberStore,
     SandboxStore,
+    PhoneNumberStore,
+    DocumentStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

@@ -12,6 +12,7 @@ from number_orders.domain.fulfilment import Settlement
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import NumberOrderDetail
+from number_orders.storage.interface.phone_numbers import PhoneCountKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,12 @@ Settle = Callable[[NumberOrderDetail, Callable[[str], bool]], Settlement]
 # customer_reference, day of created_at).
 CountKey = tuple[str, bool, int, str | None, int]
 # Orders made straight as rows for bulk loading: tuples in the order of the bulk loader's
-# columns (`storage.bulk.ORDER_COLUMNS`), and the tally changes they make.
-RowBatch = tuple[list[tuple[Any, ...]], Counter[CountKey]]
+# columns (`storage.bulk.ORDER_COLUMNS`) and the tally changes they make, then the numbers
+# they bought, as `PHONE_NUMBER_COLUMNS` tuples (owned once loaded, if nobody holds them
+# yet), and those numbers' tally changes (`phone_number_counts`).
+RowBatch = tuple[
+    list[tuple[Any, ...]], Counter[CountKey], list[tuple[Any, ...]], Counter[PhoneCountKey]
+]
 
 
 class NumberOrderStore(Protocol):

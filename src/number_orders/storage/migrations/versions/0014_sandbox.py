@@ -1,14 +1,14 @@
 """sandbox: the clock's offset, injected faults and the request journal
 
-Revision ID: 0012s
-Revises: 0011f
+Revision ID: 0014s
+Revises: 0013d
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012s"
-down_revision = "0011f"
+revision = "0014s"
+down_revision = "0013d"
 branch_labels = None
 depends_on = None
 

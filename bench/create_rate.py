@@ -1,35 +1,100 @@
-"""Create rate: orders per second that `number-orders serve` accepts while list requests
-run beside the creates. Starts its own server on a free loopback port and stops it.
+"""Create rate: `POST /v2/number_orders` per second that one `number-orders serve` process
+acknowledges while page 1 is listed beside the creates, against the HTTP server's ceiling.
 
-    .venv/bin/python bench/create_rate.py [--database-url URL] [--seconds 10]
-        [--creators 8] [--listers 2] [--numbers 1] [--server-workers 1]
+For each engine a fresh database (PostgreSQL with its durability settings on: fsync,
+synchronous commit, full page writes, so an acknowledged order is on disk as it would be
+in production) and one server process as users run it, background worker included, with
+the number search's catalogues left cold (nothing here searches; building them costs
+seconds of CPU at start). `wrk` drives it over loopback: 16 connections each creating
+one-number orders, a new number each time, while 4 more list page 1. Every answer counted
+must be 2xx (the script counts statuses itself, and any socket error or timeout fails the
+run), and afterwards every acknowledged order id must be in the database. The ceiling is
+the raw ASGI app (`bench/ceiling.py`) serving a create's answer under the same uvicorn
+settings and `wrk` settings as the list's (32 connections); rounds alternate ceiling and creates so both see the same
+neighbours on a shared machine, and the medians are compared.
 
-Without --database-url it uses a fresh SQLite file under bench/work/.
+Goal: creates/s >= GOAL x the ceiling, on each engine.
+
+    python -m bench.create_rate [--engines sqlite,postgresql] [--rounds 3] [--seconds 8]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import httpx
+from sqlalchemy import select
 
+from bench.run import CLI, PG_TUNING, RESULTS, ceiling, cli, parse_wrk, wait_for
 from number_orders.server import open_store
-from number_orders.service import NumberOrdersService
-from number_orders.testing import free_port
+from number_orders.storage.schema import number_orders
+from number_orders.testing import PostgresServer, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-COMMAND = Path(sys.executable).parent / "number-orders"
-# Chicago numbers +1 312 2XX XXXX are all valid; none may end like a test number.
-_numbers = (f"+13122{i:06d}" for i in itertools.count(int(time.time()) % 500_000))
+GOAL = 0.035  # creates/s as a share of the raw-ASGI ceiling
+CREATORS, LISTERS = 16, 4
+# Acknowledged only once durable: the bench's PostgreSQL keeps production's settings.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+
+# Each wrk thread creates orders of its own numbers, of +1 312 2XX XXXX (all valid
+# Chicago numbers) upwards from the round's start (a quarter million apart), skipping the test numbers' endings
+# (0000-0002 force outcomes). It keeps the id of every acknowledged order and counts
+# every other answer; `done` writes both where the bench reads them.
+CREATE_SCRIPT = r"""
+local threads, next_index = {}, 0
+function setup(thread)
+  thread:set("index", next_index)
+  next_index = next_index + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  start = tonumber(args[1]) + index * 250000
+  out = args[2]
+  made, ids, bad = 0, {}, 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  repeat
+    made = made + 1
+  until (start + made) % 10000 > 2
+  local n = 2000000 + (start + made) % 1000000
+  local body = string.format('{"phone_numbers":[{"phone_number":"+1312%07d"}]}', n)
+  return wrk.format(nil, nil, nil, body)
+end
+function response(status, headers, body)
+  if status == 200 then
+    ids[#ids + 1] = string.match(body, '^{"data":{"id":"([^"]+)"')
+  else
+    bad = bad + 1
+  end
+end
+function done(summary, latency, requests)
+  local file = io.open(threads[1]:get("out"), "w")
+  for _, thread in ipairs(threads) do
+    file:write("bad ", thread:get("bad"), "\n")
+    for _, id in ipairs(thread:get("ids")) do file:write(id, "\n") end
+  end
+  file:close()
+end
+"""
+
+
+# For other benches that create orders one by one (`bench/webhook_delivery.py`): Chicago
+# numbers +1 313 2XX XXXX, none ending like a test number.
+_numbers = (f"+13132{i:06d}" for i in itertools.count(int(time.time()) % 500_000))
 
 
 def next_number() -> str:
@@ -39,122 +104,215 @@ def next_number() -> str:
     raise AssertionError("unreachable")
 
 
+@dataclass
+class Creates:
+    engine: str
+    creates_rps: list[float] = field(default_factory=list)
+    lists_rps: list[float] = field(default_factory=list)
+    ceiling_rps: list[float] = field(default_factory=list)
+    create_p50_ms: list[float] = field(default_factory=list)
+    create_p99_ms: list[float] = field(default_factory=list)
+    server_cpu_ms_per_create: list[float] = field(default_factory=list)
+    acknowledged: int = 0
+    missing: int = 0
+    failed: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.creates_rps) / statistics.median(self.ceiling_rps)
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= GOAL and not self.missing and not self.failed
+
+    def line(self) -> str:
+        verdict = "met" if self.met else "NOT met"
+        rounds = ", ".join(f"{r:,.0f}" for r in self.creates_rps)
+        return (
+            f"{self.engine}: {statistics.median(self.creates_rps):,.0f} creates/s "
+            f"(rounds {rounds}; p50 {statistics.median(self.create_p50_ms):.1f} ms, "
+            f"p99 {statistics.median(self.create_p99_ms):.1f} ms; server CPU "
+            f"{statistics.median(self.server_cpu_ms_per_create):.2f} ms per create) with "
+            f"{statistics.median(self.lists_rps):,.0f} lists/s beside them; ceiling "
+            f"{statistics.median(self.ceiling_rps):,.0f} req/s; ratio {self.ratio:.3f} "
+            f"(goal >= {GOAL}); {self.acknowledged:,} acknowledged, {self.missing} missing "
+            f"afterwards, {self.failed} not 2xx: {verdict}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument(
+        "--worker", action="store_true", help="settle the orders in the same process meanwhile"
+    )
+    args = parser.parse_args()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-creates-") as work:
+        for engine in args.engines.split(","):
+            with database(engine, Path(work)) as url:
+                runs.append(
+                    bench_creates(engine, url, args.rounds, args.seconds, Path(work), args.worker)
+                )
+                print(runs[-1].line(), flush=True)
+    document = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end",
+        "goal": GOAL,
+        "runs": [{**vars(r), "ratio": r.ratio, "met": r.met} for r in runs],
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "create_rate.json").write_text(json.dumps(document, indent=1))
+    lines = [f"Run {document['when']} on {document['machine']}.", ""]
+    (RESULTS / "create_rate.md").write_text("\n".join([*lines, *(r.line() for r in runs), ""]))
+    if not all(r.met for r in runs):
+        sys.exit("creates: goal not met")
+
+
+@contextmanager
+def database(engine: str, work: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite:///{work / 'creates.sqlite3'}"
+        return
+    postgres = PostgresServer()
+    postgres.start()
+    try:
+        with (postgres.data_dir / "postgresql.conf").open("a") as conf:
+            conf.write("".join(f"{k} = '{v}'\n" for k, v in {**PG_TUNING, **DURABLE}.items()))
+        postgres.restart()
+        yield postgres.create_database("creates")
+    finally:
+        postgres.cleanup()
+
+
+def bench_creates(
+    engine: str, url: str, rounds: int, seconds: int, work: Path, worker: bool
+) -> Creates:
+    key = cli(url, "keys", "create", "--account", "acme").strip().splitlines()[-1]
+    script = work / "create.lua"
+    script.write_text(CREATE_SCRIPT)
+    found = Creates(engine)
+    acknowledged: list[str] = []
+    with serve(url, key, worker) as (base, pid):
+        body = post_one(base, key)
+        for round_number in range(rounds):
+            found.ceiling_rps.append(ceiling(body, seconds))
+            start = round_number * 60_000 + int(time.time()) % 1000
+            ids, failed = create_round(found, base, key, script, start, seconds, pid, work)
+            acknowledged += ids
+            found.failed += failed
+    found.acknowledged = len(acknowledged)
+    found.missing = len(set(acknowledged) - stored_ids(url))
+    return found
+
+
+def create_round(
+    found: Creates,
+    base: str,
+    key: str,
+    script: Path,
+    start: int,
+    seconds: int,
+    pid: int,
+    work: Path,
+) -> tuple[list[str], int]:
+    """One round of creates with lists beside them: the acknowledged ids, how many failed."""
+    out = work / "acknowledged.txt"
+    auth = ["-H", f"Authorization: Bearer {key}", "--latency", "--timeout", "30s"]
+    creates = [
+        "wrk", "-t2", f"-c{CREATORS}", f"-d{seconds}s", *auth, "-s", str(script),
+        f"{base}/number_orders", "--", str(start), str(out),
+    ]  # fmt: skip
+    lists = ["wrk", "-t1", f"-c{LISTERS}", f"-d{seconds}s", *auth, f"{base}/number_orders"]
+    cpu = cpu_seconds(pid)
+    with subprocess.Popen(lists, stdout=subprocess.PIPE, text=True) as lister:
+        created = subprocess.run(creates, capture_output=True, text=True, check=True).stdout
+        listed = lister.communicate()[0]
+    cpu = cpu_seconds(pid) - cpu
+    lines = out.read_text().splitlines()
+    failed = sum(int(line.split()[1]) for line in lines if line.startswith("bad "))
+    ids = [line for line in lines if not line.startswith("bad ")]
+    failed += socket_errors(created) + socket_errors(listed)
+    figures = parse_wrk(created)  # raises on any non-2xx answer as well
+    found.creates_rps.append(figures["rps"])
+    found.create_p50_ms.append(figures["p50_ms"])
+    found.create_p99_ms.append(figures["p99_ms"])
+    found.lists_rps.append(parse_wrk(listed)["rps"])
+    found.server_cpu_ms_per_create.append(cpu * 1000 / max(len(ids), 1))
+    return ids, failed
+
+
+def socket_errors(output: str) -> int:
+    """wrk's connect, read, write and timeout errors (a line only when there are any)."""
+    for line in output.splitlines():
+        if "Socket errors:" in line:
+            return sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
+    return 0
+
+
+def stored_ids(url: str) -> set[str]:
+    store = open_store(url)
+    try:
+        with store.reading() as conn:
+            return set(conn.scalars(select(number_orders.c.id)))
+    finally:
+        store.close()
+
+
 def cpu_seconds(pid: int) -> float:
-    """CPU time used by a process and its children (Linux /proc), to compare runs on a
-    busy machine: orders per CPU-second does not depend on what else runs."""
+    """CPU time (user and system) of a process and its children so far (Linux /proc)."""
     total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    args = [str(COMMAND), "serve", "--port", str(port), "--rate-limit", "0"]
-    args += ["--workers", str(workers), "--database-url", url]
-    env = {**os.environ, "NUMBER_ORDERS_DEMO": "0"}
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_ready(client: httpx.AsyncClient) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if (await client.get("/number_orders")).status_code == 200:
-                return
-        except httpx.TransportError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError("server did not start")
-
-
-async def creator(
-    client: httpx.AsyncClient, until: float, numbers: int, out: dict[str, Any]
-) -> None:
-    while time.monotonic() < until:
-        body = {"phone_numbers": [{"phone_number": next_number()} for _ in range(numbers)]}
-        started = time.perf_counter()
-        response = await client.post("/number_orders", json=body)
-        out["latency"].append(time.perf_counter() - started)
-        out["created" if response.status_code == 200 else "errors"] += 1
-
-
-async def lister(client: httpx.AsyncClient, until: float, out: dict[str, Any]) -> None:
-    queries = itertools.cycle(
-        ["page[size]=20", "filter[status]=pending", "filter[status]=success&page[number]=2"]
-    )
-    while time.monotonic() < until:
-        response = await client.get(f"/number_orders?{next(queries)}")
-        out["lists" if response.status_code == 200 else "errors"] += 1
-
-
-async def run(args: argparse.Namespace, base_url: str, key: str, pid: int) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {key}"}
-    limits = httpx.Limits(max_connections=args.creators + args.listers)
-    async with httpx.AsyncClient(
-        base_url=base_url, headers=headers, limits=limits, timeout=30
-    ) as client:
-        await wait_ready(client)
-        out: dict[str, Any] = {"created": 0, "lists": 0, "errors": 0, "latency": []}
-        until = time.monotonic() + args.seconds
-        tasks = [creator(client, until, args.numbers, out) for _ in range(args.creators)]
-        tasks += [lister(client, until, out) for _ in range(args.listers)]
-        started, cpu = time.monotonic(), cpu_seconds(pid)
-        await asyncio.gather(*tasks)
-        out["elapsed"] = time.monotonic() - started
-        out["server_cpu"] = cpu_seconds(pid) - cpu
-        return out
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--creators", type=int, default=8)
-    parser.add_argument("--listers", type=int, default=2)
-    parser.add_argument("--numbers", type=int, default=1, help="phone numbers per order")
-    parser.add_argument("--server-workers", type=int, default=1)
-    args = parser.parse_args()
-    url = args.database_url
-    if url is None:
-        work = ROOT / "bench" / "work"
-        work.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{work / f'create-rate-{os.getpid()}.sqlite3'}"
-    store = open_store(url)
-    key = NumberOrdersService(store).create_api_key(f"bench-{os.getpid()}").token
-    store.close()
+@contextmanager
+def serve(url: str, key: str, worker: bool) -> Iterator[tuple[str, int]]:
+    """One `number-orders serve` process, with or without its background worker; its /v2
+    URL and pid."""
     port = free_port()
-    server = start_server(url, port, args.server_workers)
+    env = {
+        **os.environ,
+        "NUMBER_ORDERS_DEMO": "0",
+        "NUMBER_ORDERS_INVENTORY_WARM": "0",
+        "NUMBER_ORDERS_RUN_WORKER": "1" if worker else "0",
+    }
+    command = [*CLI, "serve", "--port", str(port), "--rate-limit", "0", "--database-url", url]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
-        out = asyncio.run(run(args, f"http://127.0.0.1:{port}/v2", key, server.pid))
+        base = f"http://127.0.0.1:{port}/v2"
+        wait_for(f"{base}/number_orders", key)
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(20)
-    latency = sorted(out["latency"]) or [0.0]
-    print(f"database: {url.split('@')[-1]}")
-    print(
-        f"creates: {out['created']} in {out['elapsed']:.1f}s = "
-        f"{out['created'] / out['elapsed']:.0f} orders/s "
-        f"({args.creators} concurrent creators, {args.numbers} number(s) per order)"
+
+
+def post_one(base: str, key: str) -> bytes:
+    """A create's answer: the bytes the ceiling serves."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{base}/number_orders",
+        data=b'{"phone_numbers":[{"phone_number":"+13129999998"}]}',
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
     )
-    print(
-        f"lists beside them: {out['lists'] / out['elapsed']:.0f} requests/s ({args.listers} listers)"
-    )
-    requests = out["created"] + out["lists"]
-    print(
-        f"server CPU: {out['server_cpu']:.1f} s, {out['server_cpu'] / max(requests, 1) * 1000:.2f} ms "
-        f"per request; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
-    print(
-        f"create latency: p50 {statistics.median(latency) * 1000:.1f} ms, "
-        f"p99 {latency[int(len(latency) * 0.99) - 1] * 1000:.1f} ms; errors: {out['errors']}"
-    )
-    return 1 if out["errors"] else 0
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: bytes = response.read()
+        return answer
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    main()

@@ -16,11 +16,10 @@ report -1 for such an insert).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Insert, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, delete, func, select, update
 
 from number_orders.domain.number_reservations import EXPIRED, ORDERED
 from number_orders.storage import reserved_numbers
@@ -31,6 +30,9 @@ RESERVED, PENDING, OWNED = "reserved", "pending", "owned"
 
 h = number_holdings.c
 _HOLDER = (h.phone_number, h.account_id, h.order_id, h.reservation_id, h.state, h.expires_at)
+_COLUMNS = (
+    "phone_number", "account_id", "order_id", "reservation_id", "expires_at", "state", "updated_at"
+)  # fmt: skip
 
 
 def reserve(
@@ -39,8 +41,37 @@ def reserve(
     """Hold an order's numbers as `pending`: free ones, the account's own reservations
     (the order consumes them) and expired reservations. A number held otherwise stays
     with its holder, and the order's claim of it fails when the order settles (`take`)."""
-    rows = [_row(p, account_id, PENDING, now, order_id=order_id) for p in sorted(phone_numbers)]
-    _hold(conn, account_id, rows, now, consume_own=True)
+    reserve_orders(conn, [OrderClaim(account_id, order_id, tuple(phone_numbers), now)])
+
+
+@dataclass(frozen=True, slots=True)
+class OrderClaim:
+    """A new order's numbers, to hold for it as of `now`."""
+
+    account_id: str
+    order_id: str
+    phone_numbers: tuple[str, ...]
+    now: int
+
+
+def reserve_orders(conn: Connection, claims: Sequence[OrderClaim]) -> None:
+    """`reserve` for many new orders (of any accounts) at once: one insert of every free
+    number, in phone-number order across the orders, so the lock order is the same as for
+    one order. Only an order with a number already held (by anyone, an earlier order of
+    the same batch included) looks further, number by number, as `reserve` always did:
+    the first to hold a number keeps it, whether or not it is in this batch."""
+    rows = sorted(
+        (_row(p, c.account_id, PENDING, c.now, order_id=c.order_id) for c in claims
+         for p in c.phone_numbers),
+        key=lambda r: r["phone_number"],
+    )  # fmt: skip
+    taken = _insert_holders(conn, rows)
+    for claim in claims:
+        left = sorted(p for p in claim.phone_numbers if (p, claim.order_id) not in taken)
+        if left:
+            rows = [_row(p, claim.account_id, PENDING, claim.now, order_id=claim.order_id)
+                    for p in left]  # fmt: skip
+            _hold(conn, claim.account_id, rows, claim.now, consume_own=True)
 
 
 def reserve_for_reservation(
@@ -211,13 +242,24 @@ def _ending(holder: Any, account_id: str, now: int, consume_own: bool) -> str | 
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    return {phone_number for phone_number, _order in _insert_holders(conn, rows)}
+
+
+def _insert_holders(conn: Connection, rows: list[dict[str, Any]]) -> set[tuple[str, str | None]]:
+    """Insert the rows whose number is free; (number, order) of those that went in. Plain
+    SQL: SQLAlchemy compiles a many-row insert anew on every call (about 1 ms), and this
+    runs on every create. A number twice in `rows` goes in once, for its first row."""
     if not rows:
         return set()
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement: Insert = dialect_insert(number_holdings).on_conflict_do_nothing(
-        index_elements=["phone_number"]
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    one = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
+    found = conn.exec_driver_sql(
+        f"INSERT INTO number_holdings ({', '.join(_COLUMNS)}) VALUES "
+        f"{', '.join([one] * len(rows))} "
+        "ON CONFLICT (phone_number) DO NOTHING RETURNING phone_number, order_id",
+        tuple(row[name] for row in rows for name in _COLUMNS),
     )
-    return set(conn.scalars(statement.values(rows).returning(h.phone_number)))
+    return {(phone_number, order_id) for phone_number, order_id in found}
 
 
 def _lock_holders(conn: Connection, phone_numbers: list[str]) -> Sequence[Any]:

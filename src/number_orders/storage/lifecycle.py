@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from number_orders.domain.fulfilment import retry_delay
@@ -47,42 +47,99 @@ T = TypeVar("T")
 
 
 def insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None:
-    detail = stored.detail
-    order = detail.order
+    insert_orders(conn, [(account_id, stored)])
+
+
+def insert_orders(conn: Connection, orders: Sequence[tuple[str, StoredOrder]]) -> None:
+    """New orders of any accounts, with their holdings and counts: three statements for
+    the orders and their holdings plus one per tally table, however many orders."""
+    if not orders:
+        return
+    # One statement whose compiled form SQLAlchemy keeps, with the rows as parameters.
     conn.execute(
-        insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
+        insert(number_orders),
+        [queries.order_row(account_id, s.detail, s.fulfil_at) for account_id, s in orders],
     )
-    numbers = [n.phone_number for n in detail.numbers]
-    holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
+    holdings.reserve_orders(
+        conn,
+        [
+            holdings.OrderClaim(
+                account_id,
+                s.detail.order.id,
+                tuple(n.phone_number for n in s.detail.numbers),
+                s.detail.order.created_at,
+            )
+            for account_id, s in orders
+        ],
+    )
     # Counts last, in every transaction, so no one waits on a count while holding others.
-    queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
+    counts: dict[str, Counter[CountKey]] = {}
+    for account_id, s in orders:
+        counts.setdefault(account_id, Counter())[queries.count_key(s.detail.order)] += 1
+    queries.add_counts_of(conn, counts)
 
 
 def use_idempotency_key(
     conn: Connection, account_id: str, key: IdempotencyKey, stored: StoredOrder
 ) -> PriorRequest | None:
-    """What the key was used for before, or None after recording it for this order.
+    """What the key was used for before, or None after recording it for this order."""
+    return use_idempotency_keys(conn, [(account_id, key, stored)])[0]
 
-    The insert comes first in the transaction, so on PostgreSQL a concurrent twin waits
-    on the key's row before doing any other work.
+
+class _Use(NamedTuple):
+    fingerprint: str
+    order_id: str
+    created_at: int
+
+
+def use_idempotency_keys(
+    conn: Connection, uses: Sequence[tuple[str, IdempotencyKey, StoredOrder]]
+) -> list[PriorRequest | None]:
+    """For each (account, key, order): what the key was used for before, or None after
+    recording it for this order. A key given twice is recorded for its first order; the
+    later ones get what that recorded, as if they had come after it.
+
+    One read of every key, then one insert of the new ones in key order, first in the
+    transaction: on PostgreSQL a concurrent twin waits on the key's row before doing any
+    other work, and two transactions sharing keys take them in the same order.
     """
     c = idempotency_keys.c
-    this_key = (c.account_id == account_id, c.idempotency_key == key.key)
-    row = conn.execute(select(c.fingerprint, c.order_id, c.created_at).where(*this_key)).first()
-    now = stored.detail.order.created_at
-    values = {"fingerprint": key.fingerprint, "order_id": stored.detail.order.id, "created_at": now}
-    if row is None:
-        conn.execute(
-            insert(idempotency_keys).values(
-                account_id=account_id, idempotency_key=key.key, **values
+    pairs = sorted({(account_id, key.key) for account_id, key, _ in uses})
+    known = {
+        (row.account_id, row.idempotency_key): _Use(row.fingerprint, row.order_id, row.created_at)
+        for row in conn.execute(
+            select(c.account_id, c.idempotency_key, c.fingerprint, c.order_id, c.created_at).where(
+                tuple_(c.account_id, c.idempotency_key).in_(pairs)
             )
         )
-    elif row.created_at < now - RETENTION_MICROS:
+    }
+    priors: list[PriorRequest | None] = []
+    new: dict[tuple[str, str], _Use] = {}
+    for account_id, key, stored in uses:
+        now = stored.detail.order.created_at
+        pair = (account_id, key.key)
+        use = new.get(pair) or known.get(pair)
         # Past its retention a key names nothing, whether or not it has been swept yet.
-        conn.execute(update(idempotency_keys).where(*this_key).values(**values))
-    else:
-        return PriorRequest(row.fingerprint, row.order_id)
-    return None
+        if use is not None and (pair in new or use.created_at >= now - RETENTION_MICROS):
+            priors.append(PriorRequest(use.fingerprint, use.order_id))
+            continue
+        new[pair] = _Use(key.fingerprint, stored.detail.order.id, now)
+        priors.append(None)
+    rows = [
+        {"account_id": a, "idempotency_key": k, **use._asdict()}
+        for (a, k), use in sorted(new.items())
+        if (a, k) not in known
+    ]
+    if rows:
+        conn.execute(insert(idempotency_keys), rows)
+    for (account_id, key_text), use in sorted(new.items()):
+        if (account_id, key_text) in known:
+            conn.execute(
+                update(idempotency_keys)
+                .where(c.account_id == account_id, c.idempotency_key == key_text)
+                .values(**use._asdict())
+            )
+    return priors
 
 
 def select_order(account_id: str, order_id: str) -> Any:

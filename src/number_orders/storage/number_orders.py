@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from number_orders.domain.fulfilment import has_work
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
@@ -18,6 +17,8 @@ from number_orders.domain.orders import SUCCESS, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.domain.timestamps import now_micros
 from number_orders.storage import bulk, lifecycle, phone_number_rows, queries, retention
+from number_orders.storage.creates import NewCreate
+from number_orders.storage.group_commit import GroupCommit
 from number_orders.storage.interface import (
     Change,
     FailingOrder,
@@ -37,6 +38,7 @@ log = logging.getLogger("number_orders.worker")
 
 class SqlNumberOrders(StorePart):
     pages: PageReader
+    create_groups: GroupCommit[NewCreate, PriorRequest | None]
 
     # -- the list ----------------------------------------------------------------------
 
@@ -53,23 +55,8 @@ class SqlNumberOrders(StorePart):
     def create_number_order(
         self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
     ) -> PriorRequest | None:
-        def attempt() -> PriorRequest | None:
-            with self.writing() as conn:
-                if idempotency is not None:
-                    prior = lifecycle.use_idempotency_key(conn, account_id, idempotency, order)
-                    if prior is not None:
-                        return prior
-                lifecycle.insert_order(conn, account_id, order)
-            return None
-
-        try:
-            return lifecycle.retrying(attempt)
-        except IntegrityError:
-            # A concurrent request with the same key committed first (PostgreSQL makes the
-            # loser wait on the key, then fail): run again to read what it stored.
-            if idempotency is None:
-                raise
-            return lifecycle.retrying(attempt)
+        # With other creates of this process, in one transaction (`creates.py`).
+        return self.create_groups.submit(NewCreate(account_id, order, idempotency))
 
     def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
         with self.reading() as conn:

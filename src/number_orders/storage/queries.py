@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -114,10 +115,21 @@ def count_key(order: NumberOrder) -> CountKey:
 
 def add_counts(conn: Connection, account_id: str, deltas: Counter[CountKey]) -> None:
     """Apply count changes inside the caller's transaction: every writer of orders calls
-    this (or `move_count`) in the transaction that writes them, so every tally stays exact.
-    Upserts go table by table in key order, so concurrent writers cannot deadlock.
+    this (or `move_count`, `add_counts_of`) in the transaction that writes them, so every
+    tally stays exact. Upserts go table by table in key order, so concurrent writers
+    cannot deadlock.
     """
-    for table, keys, rows in tally_rows(account_id, deltas):
+    add_counts_of(conn, {account_id: deltas})
+
+
+def add_counts_of(conn: Connection, deltas: Mapping[str, Counter[CountKey]]) -> None:
+    """`add_counts` for several accounts at once: still one statement per table, its rows
+    in (account, key) order."""
+    tables: dict[Table, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {}
+    for account_id in sorted(deltas):
+        for table, keys, rows in tally_rows(account_id, deltas[account_id]):
+            tables.setdefault(table, (keys, []))[1].extend(rows)
+    for table, (keys, rows) in tables.items():
         upsert_counts(conn, table, keys, rows)
 
 

@@ -20,6 +20,7 @@ from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
+from number_orders.storage.creates import create_groups
 from number_orders.storage.database import is_sqlite
 from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
@@ -54,6 +55,7 @@ class SqlStore(
         self.engine = engine
         self.sqlite = is_sqlite(engine)
         self.pages = PageReader(engine)
+        self.create_groups = create_groups(self.writing)
         self.revocations = 0
         # SQLite admits one writer at a time and makes the others poll with growing sleeps;
         # queueing this process's writers on a lock instead keeps the write rate steady.

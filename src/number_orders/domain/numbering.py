@@ -4,7 +4,9 @@ that `phonenumbers` (Google's libphonenumber) carries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -34,11 +36,50 @@ def classify(text: str) -> ClassifiedNumber | None:
         return None
     if not 3 <= len(text) <= 16:
         return None
+    split = _split(text[1:])
+    if split is None:
+        return classify_parsed(text)
+    return classify_national(*split)
+
+
+def classify_parsed(text: str) -> ClassifiedNumber | None:
+    """`classify` by `phonenumbers.parse`: the reference the quicker path must agree with,
+    and the path of every number that path leaves to it."""
     try:
         parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         return None
     return _classified(parsed, text)
+
+
+def _split(digits: str) -> tuple[str, str] | None:
+    """The calling code and national number that `phonenumbers.parse` would find in
+    "+digits", when finding them takes no more than the calling code (about a third of
+    what parsing costs, on every number of every create); None for every case that takes
+    more, left to `parse`: no known calling code, a national number of fewer than two
+    digits or of zeros only, and one that starts like the region's national prefix
+    (which `parse` may strip)."""
+    for length in (1, 2, 3):
+        code = digits[:length]
+        if code[0] != "0" and int(code) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[length:]
+            if len(national) < 2 or not national.strip("0"):
+                return None
+            prefix = _national_prefix(int(code))
+            if prefix is not None and prefix.match(national):
+                return None
+            return code, national
+    return None
+
+
+@cache
+def _national_prefix(calling_code: int) -> re.Pattern[str] | None:
+    """What `parse` strips as a national prefix (and carrier code) after this calling
+    code, from the metadata of the code's main region, as `parse` reads it."""
+    region = phonenumbers.region_code_for_country_code(calling_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(calling_code, region)
+    pattern = metadata.national_prefix_for_parsing if metadata is not None else None
+    return re.compile(pattern) if pattern else None
 
 
 def classify_national(calling_code: str, national: str) -> ClassifiedNumber | None:

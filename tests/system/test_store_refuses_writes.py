@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy import event, make_url, text
 
 from number_orders.config import Settings
 from number_orders.domain.creating import NewOrder
+from number_orders.domain.listing import ListQuery
 from number_orders.errors import StoreUnavailable
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
@@ -139,3 +141,41 @@ def test_a_full_postgresql_disk_is_an_outage_not_a_bug(postgres: PostgresServer)
     with pytest.raises(StoreUnavailable, match="could not extend"), store.writing() as conn:
         conn.execute(text(disk_full))
     store.close()
+
+
+def test_a_group_of_creates_the_store_refuses_acknowledges_none(
+    engine_name: str, database_url: str, store: SqlStore
+) -> None:
+    """Creates that share a transaction (`storage/group_commit.py`) fail together when
+    the store refuses it: each caller gets the outage, and none of the orders is there."""
+    account_id = store.ensure_account("acme").account_id
+    service = NumberOrdersService(store)
+    orders = [NewOrder.from_body(order_body(number())) for _ in range(4)]
+    answers: list[Any] = []
+
+    def create(order: NewOrder) -> None:
+        try:
+            answers.append(refused_service.create_number_order(account_id, order))
+        except Exception as error:
+            answers.append(error)
+
+    with refusing_writes(engine_name, store):
+        refused_store = open_store(database_url)  # its connections open read-only
+        refused_service = NumberOrdersService(refused_store)
+        groups = refused_store.create_groups
+        threads = [threading.Thread(target=create, args=(order,)) for order in orders]
+        with groups.turn:
+            for thread in threads:
+                thread.start()
+            wait_until(lambda: groups.queued == len(orders), timeout=10)
+        for thread in threads:
+            thread.join()
+        assert groups.groups == 1
+        refused_store.close()
+    assert len(answers) == 4 and all(isinstance(a, StoreUnavailable) for a in answers)
+    # The store takes writes again: none of the refused orders was kept, and their
+    # numbers are free for the next create.
+    page, total = store.list_number_orders(account_id, ListQuery.from_params([]))
+    assert (page, total) == ([], 0)
+    again = service.create_number_order(account_id, orders[0])
+    assert store.retrieve_number_order(account_id, again.order.id) == again

@@ -89,8 +89,8 @@ class GroupCommit(Generic[I, R]):
             with self.turn:
                 with self._lock:
                     group = self._take()
-                outcomes = self._outcomes([slot.item for slot in group])
                 self.groups += 1
+                outcomes = self._outcomes([slot.item for slot in group])
         except Exception as error:
             outcomes = [error] * len(group)
         finally:

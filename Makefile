@@ -53,11 +53,13 @@ $(BENCH_STAMP): $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	touch $@
 
-## make bench: list latency/throughput at 10^4..10^6 orders on SQLite and PostgreSQL, and
-## what the sandbox's request journal costs the list (goal: at most 10%) (not CI)
+## make bench: list latency/throughput at 10^4..10^6 orders on SQLite and PostgreSQL, what
+## the sandbox's request journal costs the list (goal: at most 10%), and the create rate
+## beside lists (goal: at least 0.035 of the raw-ASGI ceiling) (not CI)
 bench: $(BENCH_STAMP)
 	$(PY) -m bench.run --sizes 10000,100000,1000000 --engines sqlite,postgresql
 	$(PY) -m bench.journal_cost --engines sqlite,postgresql
+	$(PY) -m bench.create_rate --engines sqlite,postgresql
 
 ## make bench-large: the same on PostgreSQL at 10^7 orders
 bench-large: $(BENCH_STAMP)

@@ -8,18 +8,21 @@ counts, last and in one sorted statement.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from number_orders.domain.fulfilment import retry_delay
 from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
-from number_orders.domain.orders import PENDING, NumberOrderDetail
+from number_orders.domain.order_parts import part_ids
+from number_orders.domain.orders import PENDING, NumberOrder, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
+from number_orders.domain.requirement_reviews import next_review
 from number_orders.storage import holdings, outbox, queries
+from number_orders.storage.comments import insert_comment
 from number_orders.storage.interface import (
     CountKey,
     FailingOrder,
@@ -27,7 +30,7 @@ from number_orders.storage.interface import (
     Settle,
     StoredOrder,
 )
-from number_orders.storage.schema import idempotency_keys, number_orders
+from number_orders.storage.schema import idempotency_keys, number_orders, order_parts
 
 DETAIL_COLUMNS = (
     number_orders.c.account_id,
@@ -36,6 +39,9 @@ DETAIL_COLUMNS = (
     number_orders.c.fulfil_at,
     number_orders.c.fulfil_failures,
 )
+# `status = 'pending'` as literal SQL, so SQLite sees it implies the partial index's WHERE
+# (a bound parameter would not).
+PENDING_ORDER = number_orders.c.status == literal_column("'pending'")
 _ERROR_TEXT = 500  # characters of a fulfilment error kept on the order
 
 # PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
@@ -52,10 +58,54 @@ def insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None
     conn.execute(
         insert(number_orders).values(queries.order_row(account_id, detail, stored.fulfil_at))
     )
+    insert_parts(conn, account_id, [order])
     numbers = [n.phone_number for n in detail.numbers]
     holdings.reserve(conn, account_id, order.id, numbers, order.created_at)
     # Counts last, in every transaction, so no one waits on a count while holding others.
     queries.add_counts(conn, account_id, Counter({queries.count_key(order): 1}))
+
+
+def insert_parts(conn: Connection, account_id: str, orders: Iterable[NumberOrder]) -> None:
+    """The ids of the orders' sub orders and numbers, each naming its order."""
+    rows = [
+        {"account_id": account_id, "id": part_id, "order_id": order.id, "kind": kind}
+        for order in orders
+        for part_id, kind in part_ids(order)
+    ]
+    if rows:
+        conn.execute(insert(order_parts), rows)
+
+
+def commit_change(
+    conn: Connection, account_id: str, before: StoredOrder, after: StoredOrder
+) -> Counter[CountKey]:
+    """Write a changed order with everything that goes with it, in the caller's
+    transaction: its freed numbers, the regulator's comments and the
+    `number_order.complete` event when it has just settled. Its count move is returned,
+    for the caller to apply last (see the lock order above)."""
+    write_order(conn, account_id, after)
+    order_id = after.detail.order.id
+    for phone_number in after.released:
+        holdings.release(conn, account_id, order_id, phone_number)
+    for comment in after.comments:
+        insert_comment(conn, account_id, comment)
+    old, new = before.detail.order, after.detail.order
+    if old.status == PENDING and new.status != PENDING:
+        outbox.enqueue_order_complete(conn, account_id, after.detail)
+    return Counter({queries.count_key(old): -1, queries.count_key(new): 1})
+
+
+def overdue(now: int, limit: int) -> Any:
+    """Pending orders past their deadline that no other worker holds, along the deadline
+    queue (`ix_orders_deadline_at`)."""
+    c = number_orders.c
+    return (
+        select(*DETAIL_COLUMNS)
+        .where(PENDING_ORDER, c.deadline_at <= now)
+        .order_by(c.deadline_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 def use_idempotency_key(
@@ -184,9 +234,13 @@ def _fulfil(
     numbers = {n.phone_number: n for n in settlement.detail.numbers}
     order = settlement.detail.order
     bought += [(account_id, purchased(order, numbers[p], now)) for p in settlement.succeeded]
-    # Every number that could move has moved; the rest wait for requirements, and the
-    # update that supplies them puts the order back on the queue.
-    write_order(conn, account_id, StoredOrder(settlement.detail, None))
+    # Every number that could move has moved; the rest wait for requirements (the worker
+    # comes back when a check ends; an update that supplies values queues the order).
+    write_order(
+        conn, account_id, StoredOrder(settlement.detail, next_review(settlement.detail.numbers))
+    )
+    for comment in settlement.comments:
+        insert_comment(conn, account_id, comment)
     settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
     if settled:
         # Committed with the status change, or not at all: the transactional outbox. This

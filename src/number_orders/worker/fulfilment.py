@@ -1,5 +1,6 @@
-"""The fulfilment worker: settles due orders, and reviews submitted requirement groups
-(`requirement_groups.py`), outside any request.
+"""The fulfilment worker: settles due orders, reviews submitted requirement groups
+(`requirement_groups.py`) and fails numbers past their deadline (`deadlines.py`), outside
+any request.
 
 Runs as a thread inside each `serve` process and as `number-orders worker`. Any number of
 them can share one database: each batch is claimed in a transaction that other workers
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from number_orders.domain.timestamps import now_micros
 from number_orders.errors import StoreUnavailable
 from number_orders.service import FulfilledOrder, NumberOrdersService
-from number_orders.worker import requirement_groups
+from number_orders.worker import deadlines, requirement_groups
 
 log = logging.getLogger("number_orders.worker")
 
@@ -70,13 +71,20 @@ class FulfilmentWorker:
                 self._pause(self._idle_wait())
 
     def run_once(self) -> bool:
-        """Settle one batch and review one batch of requirement groups; True if either
-        batch was full (more may be due)."""
+        """Settle one batch, review one batch of requirement groups and fail one batch of
+        orders past their deadline; True if any batch was full (more may be due)."""
         fulfilled = self.service.fulfil_due_orders(self.batch)
         if fulfilled and self.on_fulfilled is not None:
             self.on_fulfilled(fulfilled)
         reviewed = requirement_groups.review_requirement_groups(self.service, now_micros())
-        return len(fulfilled) == self.batch or reviewed == requirement_groups.BATCH
+        expired = deadlines.fail_overdue_orders(self.service)
+        if expired and self.on_fulfilled is not None:
+            self.on_fulfilled(expired)
+        return (
+            len(fulfilled) == self.batch
+            or reviewed == requirement_groups.BATCH
+            or len(expired) == deadlines.BATCH
+        )
 
     def _idle_wait(self) -> float:
         due = self.service.next_fulfilment_at()

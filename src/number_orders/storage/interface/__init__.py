@@ -25,6 +25,7 @@ from number_orders.storage.interface.number_reservations import (
     Extension,
     NumberReservationStore,
 )
+from number_orders.storage.interface.order_parts import OrderPart, OrderPartStore
 from number_orders.storage.interface.phone_numbers import (
     PHONE_NUMBER_COLUMNS,
     PhoneCountKey,
@@ -57,6 +58,8 @@ __all__ = [
     "GroupChange",
     "NumberOrderStore",
     "NumberReservationStore",
+    "OrderPart",
+    "OrderPartStore",
     "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
@@ -86,6 +89,7 @@ class Store(
     CommentStore,
     AvailableNumberStore,
     PhoneNumberStore,
+    OrderPartStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

@@ -92,7 +92,10 @@ def commit_change(
     old, new = before.detail.order, after.detail.order
     if old.status == PENDING and new.status != PENDING:
         outbox.enqueue_order_complete(conn, account_id, after.detail)
-    return Counter({queries.count_key(old): -1, queries.count_key(new): 1})
+    moves: Counter[CountKey] = Counter()
+    moves[queries.count_key(old)] -= 1
+    moves[queries.count_key(new)] += 1
+    return moves
 
 
 def overdue(now: int, limit: int) -> Any:

@@ -90,24 +90,23 @@ def test_the_regulatory_path_end_to_end(served: Served) -> None:
             action="ordering",
             regulatory_requirements=[{"requirement_id": DE_ADDRESS, "field_value": "Berlin 1"}],
         )
-        assert group.id is not None
-        client.requirement_groups.submit_for_approval(group.id)
-        wait_until(lambda: client.requirement_groups.retrieve(group.id).status == "approved")
+        group_id, order_id = group.id, ordered.id
+        assert group_id is not None
+        client.requirement_groups.submit_for_approval(group_id)
+        wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
 
         applied = client.sub_number_orders.update_requirement_group(
-            sub_id, requirement_group_id=group.id
+            sub_id, requirement_group_id=group_id
         ).data
         assert applied is not None and applied.requirements_met is True
         assert applied.phone_numbers and applied.phone_numbers[0].requirements_status == "approved"
 
-        done = wait_until(
+        wait_until(
             lambda: (
-                (o := client.number_orders.retrieve(ordered.id).data)
-                and o.status != "pending"
-                and o
+                (o := client.number_orders.retrieve(order_id).data) is not None
+                and o.status == "success"
             )
         )
-        assert done.status == "success"
         # Earlier orders of the account are announced to the receiver too: find this one.
         delivery = wait_until(
             lambda: next(

@@ -5,4 +5,3 @@ retention (`retention.py`), webhook delivery (`delivery.py`)), run by the step t
 (`threads.py`), the pruner's thread and the delivery loop, all started by `runner.py`; and
 the sandbox's poller (`sandbox.py`), which keeps each process's clock and faults in step
 with the store."""
-

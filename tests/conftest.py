@@ -14,6 +14,10 @@ from number_orders.testing import PostgresServer
 from tests.support.app import InProcess
 from tests.support.databases import ENGINES, new_database
 from tests.support.live import LiveServer
+from tests.support.sandbox import LiveSandbox, live_sandbox
+
+# `pytester` runs a project's suite against the installed pytest plugin.
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +64,13 @@ def live(settings: Settings, store: SqlStore) -> Iterator[LiveServer]:
     """The application on this test's store behind a real loopback socket."""
     with LiveServer(settings, store) as server:
         yield server
+
+
+@pytest.fixture
+def sandbox(settings: Settings, store: SqlStore) -> Iterator[LiveSandbox]:
+    """A live server with the sandbox on, and its control API."""
+    with live_sandbox(settings, store) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture

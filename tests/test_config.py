@@ -76,6 +76,9 @@ KNOWN = {
         "--database-connections",
         64,
     ),
+    "admin_token": ("NUMBER_ORDERS_ADMIN_TOKEN", "--admin-token", ""),
+    "journal": ("NUMBER_ORDERS_JOURNAL", "--no-journal", True),
+    "journal_limit": ("NUMBER_ORDERS_JOURNAL_LIMIT", "--journal-limit", 1000),
 }
 
 # A valid value other than the default, as text, for every setting.
@@ -110,6 +113,9 @@ OTHER = {
     "metrics_token": "metrics-secret",
     "auth_failure_limit": "0",
     "database_connections": "12",
+    "admin_token": "operator-token_0123.456~789",
+    "journal": "0",
+    "journal_limit": "20",
 }
 
 
@@ -222,6 +228,8 @@ def test_the_documented_example() -> None:
         ("NUMBER_ORDERS_WEBHOOK_TIMEOUT", "soon", "must be a number; got 'soon'"),
         ("NUMBER_ORDERS_DEMO", "maybe", "NUMBER_ORDERS_DEMO must be one of 1, true, yes, on"),
         ("NUMBER_ORDERS_REQUIREMENTS", "GB=passport", "NUMBER_ORDERS_REQUIREMENTS: requirement"),
+        ("NUMBER_ORDERS_ADMIN_TOKEN", "short-token", "NUMBER_ORDERS_ADMIN_TOKEN: must be 16 to"),
+        ("NUMBER_ORDERS_ADMIN_TOKEN", "with spaces 0123456789", "A-Z, a-z, 0-9"),
         (
             "NUMBER_ORDERS_INVENTORY_COUNTRIES",
             "US,XX",

@@ -4,6 +4,7 @@ what its layer may use (docs/ARCHITECTURE.md, "Layers").
     cli -> server -> http -> service -> storage interface -> domain
                   -> worker -> service
     cli -> seed -> service;  storage -> domain;  config -> domain
+    testing (the pytest plugin and its server) -> config: it runs the server as a process
 
 The domain imports no I/O library, and no layer above the service reaches the store but
 through it.
@@ -76,7 +77,7 @@ FORBIDDEN_LIBRARIES = {
     "worker": {"sqlalchemy", "alembic", "psycopg", "starlette", "uvicorn"},
 }
 # Layers that must reach the store only through the service: no `.store` anywhere in them.
-THROUGH_THE_SERVICE = {"cli", "http", "worker", "seed"}
+THROUGH_THE_SERVICE = {"cli", "http", "worker", "seed", "testing"}
 
 
 @dataclass(frozen=True)

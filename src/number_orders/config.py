@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -119,6 +120,16 @@ class Setting:
 
 def _shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_ADMIN_TOKEN = re.compile(r"[A-Za-z0-9._~-]{16,256}", re.ASCII)
+
+
+def _check_admin_token(token: str) -> None:
+    # URL-safe characters only: the token goes into headers and, redacted, is searched
+    # for in journal text.
+    if token and not _ADMIN_TOKEN.fullmatch(token):
+        raise ValueError("must be 16 to 256 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -375,6 +386,33 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
         metavar="N",
     ),
+    # The sandbox (`/_sandbox`): on when an operator token is set, off (and free) without.
+    Setting(
+        "admin_token",
+        "NUMBER_ORDERS_ADMIN_TOKEN",
+        str,
+        "",
+        "operator token for the /_sandbox control API; empty: no sandbox",
+        rule=_check_admin_token,
+        metavar="TOKEN",
+    ),
+    Setting(
+        "journal",
+        "NUMBER_ORDERS_JOURNAL",
+        bool,
+        True,
+        "the request journal of the sandbox (GET /_sandbox/requests)",
+    ),
+    Setting(
+        "journal_limit",
+        "NUMBER_ORDERS_JOURNAL_LIMIT",
+        int,
+        1_000,
+        "journal entries kept per account",
+        minimum=1,
+        maximum=100_000,
+        metavar="N",
+    ),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -417,6 +455,9 @@ class Settings:
     metrics_token: str = _default("metrics_token")
     auth_failure_limit: int = _default("auth_failure_limit")
     database_connections: int = _default("database_connections")
+    admin_token: str = _default("admin_token")
+    journal: bool = _default("journal")
+    journal_limit: int = _default("journal_limit")
 
     def __post_init__(self) -> None:
         # Settings built in code get the same checks as those read from outside.

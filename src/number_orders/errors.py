@@ -124,9 +124,9 @@ def payload_too_large(limit: int) -> ApiError:
     return ApiError(413, [Problem("10015", "Bad Request", detail)])
 
 
-def unsupported_media_type(content_type: str) -> ApiError:
+def unsupported_media_type(content_type: str, accepted: str = "application/json") -> ApiError:
     shown = content_type or "none"
-    detail = f"Content-Type must be application/json; got {shown}."
+    detail = f"Content-Type must be {accepted}; got {shown}."
     return ApiError(415, [Problem("10014", "Unsupported Media Type", detail)])
 
 

@@ -25,8 +25,13 @@ import orjson
 import uvicorn
 
 from number_orders.config import DEFAULT_DATABASE_URL, Settings
+from number_orders.domain.faults import FaultBoard
+from number_orders.domain.sandbox import Drained
+from number_orders.domain.timestamps import set_clock_offset
 from number_orders.http.app import create_app
 from number_orders.http.guard import RequestGuard
+from number_orders.http.journal import Journal
+from number_orders.http.sandbox import SandboxControls
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import (
     make_engine,
@@ -35,7 +40,8 @@ from number_orders.storage.database import (
     upgrade,
 )
 from number_orders.storage.sql_store import SqlStore
-from number_orders.worker.runner import Background
+from number_orders.worker.runner import Background, drain_now
+from number_orders.worker.sandbox import JOURNAL_SETTLE_SECONDS, SETTLE_SECONDS, SandboxPoller
 
 log = logging.getLogger("number_orders.server")
 
@@ -75,8 +81,13 @@ def connections_per_process(settings: Settings) -> int:
 
 
 def open_service(settings: Settings) -> NumberOrdersService:
-    """The service over a store whose schema is up to date; `close()` it when done."""
-    return build_service(settings, open_store(settings.database_url))
+    """The service over a store whose schema is up to date; `close()` it when done. With
+    the sandbox on (an admin token), this process takes the sandbox's clock from the store
+    first, so a command's instants and due times are the servers'."""
+    service = build_service(settings, open_store(settings.database_url))
+    if settings.admin_token:
+        set_clock_offset(service.read_clock_offset())
+    return service
 
 
 def migrate(database_url: str) -> None:
@@ -97,6 +108,67 @@ def background(
     """Fulfilment threads and webhook delivery on their own (`number-orders worker`), to
     be started."""
     return Background(settings, service, fulfilment_threads=fulfilment_threads)
+
+
+def sandbox_poller(settings: Settings, service: NumberOrdersService) -> SandboxPoller | None:
+    """With the sandbox on, what keeps this process's clock (and faults) in step with the
+    store, to be started; None without an admin token: nothing polls."""
+    return SandboxPoller(service, FaultBoard()) if settings.admin_token else None
+
+
+def wait_for_pollers() -> None:
+    """Return once every sandboxed process has polled a change just committed."""
+    time.sleep(SETTLE_SECONDS)
+
+
+def collect_journal(service: NumberOrdersService) -> None:
+    """Have every sandboxed process write the journal entries it holds, and wait for them
+    (before the journal is read or reset from outside a server)."""
+    service.request_journal_flush()
+    time.sleep(JOURNAL_SETTLE_SECONDS)
+
+
+def drain(
+    settings: Settings,
+    service: NumberOrdersService,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Drained:
+    """Run every background step until nothing is due (the sandbox's drain)."""
+    return drain_now(settings, service, webhook_transport)
+
+
+def _sandbox(
+    settings: Settings,
+    service: NumberOrdersService,
+    webhook_transport: httpx.AsyncBaseTransport | None,
+) -> tuple[SandboxControls, SandboxPoller]:
+    """The sandbox's parts in a server process: the controls its HTTP layer holds, and the
+    poller (which passes other processes' requests for the journal on to this one's)."""
+    token = settings.admin_token
+    journal = None
+    if settings.journal:
+        journal = Journal(
+            lambda batch: service.record_requests(batch, settings.journal_limit, (token,)),
+            keep=settings.journal_limit,
+        )
+    poller = SandboxPoller(
+        service, FaultBoard(), on_journal_flush=journal.request_flush if journal else _nothing
+    )
+    controls = SandboxControls(
+        token=token,
+        board=poller.board,
+        refresh=poller.refresh,
+        drain=lambda: drain(settings, service, webhook_transport),
+        journal=journal,
+        request_journal=service.request_journal_flush,
+        settle_seconds=SETTLE_SECONDS,
+        journal_settle_seconds=JOURNAL_SETTLE_SECONDS,
+    )
+    return controls, poller
+
+
+def _nothing() -> None:
+    return None
 
 
 # prometheus_client reads this at import: with it, each process writes samples to files.
@@ -123,9 +195,17 @@ def build_app(
 ) -> RequestGuard:
     store = store or open_store(settings.database_url, connections_per_process(settings))
     service = build_service(settings, store)
+    sandbox, poller = (
+        _sandbox(settings, service, webhook_transport) if settings.admin_token else (None, None)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
+        # The sandbox's clock first: background work compares due times with it.
+        if poller is not None and sandbox is not None:
+            poller.start()
+            if sandbox.journal is not None:
+                sandbox.journal.start()
         # Background work (fulfilment, webhook delivery) runs beside the API in every
         # server process unless turned off; it shares its queues through the database, so
         # more processes are safe.
@@ -142,9 +222,13 @@ def build_app(
         finally:
             if background is not None:
                 background.stop()
+            if poller is not None and sandbox is not None:
+                if sandbox.journal is not None:
+                    sandbox.journal.stop()
+                poller.stop()
             store.close()
 
-    return create_app(settings, service, metrics_dir, lifespan=lifespan)
+    return create_app(settings, service, metrics_dir, sandbox=sandbox, lifespan=lifespan)
 
 
 def app_from_environment() -> RequestGuard:
@@ -161,7 +245,11 @@ def app_from_environment() -> RequestGuard:
 # every child inherits, and crash reports and `ps e` show), but in a file only this user
 # can read, named by this variable; the environment has the URL without its password.
 SECRETS_VARIABLE = "NUMBER_ORDERS_SECRETS_FILE"
-_SECRET_VARIABLES = ("NUMBER_ORDERS_DATABASE_URL", "NUMBER_ORDERS_METRICS_TOKEN")
+_SECRET_VARIABLES = (
+    "NUMBER_ORDERS_DATABASE_URL",
+    "NUMBER_ORDERS_METRICS_TOKEN",
+    "NUMBER_ORDERS_ADMIN_TOKEN",
+)
 
 
 def process_environment(settings: Settings, folder: Path) -> dict[str, str]:
@@ -171,8 +259,9 @@ def process_environment(settings: Settings, folder: Path) -> dict[str, str]:
     path = folder / "secrets.json"
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
         file.write(orjson.dumps(secrets))
+    for name in _SECRET_VARIABLES:
+        environment[name] = ""
     environment["NUMBER_ORDERS_DATABASE_URL"] = shown_url(settings.database_url)
-    environment["NUMBER_ORDERS_METRICS_TOKEN"] = ""
     environment[SECRETS_VARIABLE] = str(path)
     return environment
 

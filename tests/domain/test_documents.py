@@ -26,6 +26,7 @@ from number_orders.domain.documents import (
     content_type_of,
     document_json,
     document_value_problem,
+    named_document_ids,
 )
 from number_orders.domain.parameters import SortKey
 from number_orders.errors import ApiError
@@ -211,3 +212,21 @@ def test_a_document_requirement_takes_only_a_verified_document() -> None:
         and foreign.pointer == "/v"
         and "not a document of this account" in foreign.detail
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "kind"),
+    [
+        ("Text/Markdown; charset=utf-8", "text/markdown"),
+        ("text/html\r\nX-Injected: 1", "application/octet-stream"),
+        ("no-slash", "application/octet-stream"),
+        ("a/" + "b" * 200, "application/octet-stream"),
+        (None, "application/octet-stream"),
+    ],
+)
+def test_a_declared_type_counts_only_as_a_plain_media_type(declared: str | None, kind: str) -> None:
+    assert content_type_of(b"\x00", "blob", declared) == kind
+
+
+def test_values_that_could_name_documents_are_canonical_ids() -> None:
+    assert named_document_ids([ID.upper(), "decline", "1 Main St", ID]) == {ID}

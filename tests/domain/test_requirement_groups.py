@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from telnyx.types.requirement_group import RequirementGroup as ClientGroup
 
-from number_orders.domain.orders import OrderedNumber
+from number_orders.domain.orders import NumberOrder, NumberOrderDetail, OrderedNumber
 from number_orders.domain.requirement_group_bodies import GroupUpdate
 from number_orders.domain.requirement_groups import (
     APPROVED,
@@ -14,6 +16,7 @@ from number_orders.domain.requirement_groups import (
     UNAPPROVED,
     RequirementGroupsQuery,
     apply_to_numbers,
+    apply_to_order,
     decline_comment,
     group_json,
     review,
@@ -153,3 +156,44 @@ def test_the_query_reads_the_five_filters() -> None:
     with pytest.raises(ApiError) as raised:
         RequirementGroupsQuery.from_params([("filter[status]", "pending"), ("page[number]", "1")])
     assert [p.parameter for p in raised.value.problems] == ["filter[status]", "page[number]"]
+
+
+def test_an_order_takes_the_approved_groups_its_numbers_name() -> None:
+    group = approved_gb()
+    us = number("+13125550199", "US")
+    gb = replace(number("+442071838752", "GB"), requirement_group_id=group.id.upper())
+    detail = NumberOrderDetail(order_of([us, gb]), [us, gb])
+    applied = apply_to_order(detail, {group.id: group})
+    assert applied.order.requirements_met and applied.numbers[0] == us
+    assert applied.numbers[1].requirement_group_id == group.id
+    assert [r.field_value for r in applied.numbers[1].regulatory_requirements] == [
+        "1 Main St",
+        VERIFIED_DOC,
+    ]
+    assert detail.order.requirements_met is False  # the new order before its groups
+    found = refused(apply_to_order, detail, {})
+    assert found == [
+        (
+            "/phone_numbers/1/requirement_group_id",
+            f'requirement_group_id "{group.id.upper()}" is not a requirement group of this account.',
+        )
+    ]
+    unapproved = gb_group((GB_ADDRESS, "a"))
+    named = replace(gb, requirement_group_id=unapproved.id)
+    ((pointer, detail_text),) = refused(
+        apply_to_order, NumberOrderDetail(order_of([named]), [named]), {unapproved.id: unapproved}
+    )
+    assert pointer == "/phone_numbers/0/requirement_group_id" and "is unapproved" in detail_text
+
+
+def order_of(numbers: list[OrderedNumber]) -> NumberOrder:
+    return NumberOrder(
+        id=make_id(),
+        status="pending",
+        requirements_met=False,
+        phone_numbers_count=len(numbers),
+        created_at=1,
+        updated_at=1,
+        phone_numbers=[(n.id, n.phone_number) for n in numbers],
+        sub_number_orders_ids=[make_id()],
+    )

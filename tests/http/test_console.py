@@ -1,12 +1,11 @@
 """The web console in a real browser (headless Chromium), on both engines: sign in,
 list and filter orders, page, open an order by deep link, supply a requirement, sign
-out, and errors from the API shown in words. Screenshots go to tests/screenshots/."""
+out, the list pages by deep link, and errors from the API shown in words. Screenshots go
+to tests/screenshots/. Numbers, ordering and reservations: test_console_numbers.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
@@ -19,30 +18,12 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import Answer, WebhookReceiver, wait_until
 from tests.support.browser import LAPTOP, PHONE, Watched, chromium
+from tests.support.console import Console, overflow, sign_in, stored
 from tests.support.live import LiveServer, client_for
 from tests.support.orders import number, order_body, quiet, settled
+from tests.support.sandbox import ADMIN_TOKEN, LiveSandbox
 
 ADDRESS = "45f45a04-b4be-4592-95b1-9306b9db2b21"
-
-
-@dataclass
-class Console:
-    server: LiveServer
-    key: str
-    client: httpx.Client
-    engine: str
-
-    def url(self, path: str) -> str:
-        return self.server.root_url + path
-
-    def order_ids(self, **query: Any) -> tuple[list[str], int]:
-        """The ids of one page of the API's list, and its total."""
-        params = {
-            f"filter[{k}]" if k not in ("size", "number") else f"page[{k}]": v
-            for k, v in query.items()
-        }
-        body = self.client.get("/number_orders", params=params).json()
-        return [o["id"] for o in body["data"]], body["meta"]["total_results"]
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +32,24 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-@pytest.fixture
-def console(live: LiveServer, store: SqlStore, engine_name: str) -> Iterator[Console]:
+def serving_console(server: LiveServer, store: SqlStore, engine: str) -> Iterator[Console]:
     issued = NumberOrdersService(store).create_api_key("acme")
     store.insert_number_orders(issued.account.account_id, OrderFactory(seed=7).orders(26))
-    with client_for(live, issued.token) as client:
+    with client_for(server, issued.token) as client:
         failing = client.post("/number_orders", json=order_body(number(suffix="0000"))).json()
         settled(client, failing["data"]["id"])
-        yield Console(live, issued.token, client, engine_name)
+        yield Console(server, issued.token, client, engine)
+
+
+@pytest.fixture
+def console(live: LiveServer, store: SqlStore, engine_name: str) -> Iterator[Console]:
+    yield from serving_console(live, store, engine_name)
+
+
+@pytest.fixture
+def sandboxed(sandbox: LiveSandbox, store: SqlStore, engine_name: str) -> Iterator[Console]:
+    """The console on a server with the sandbox on (its admin token: `ADMIN_TOKEN`)."""
+    yield from serving_console(sandbox.server, store, engine_name)
 
 
 @pytest.fixture
@@ -66,22 +57,6 @@ def page(browser: Browser) -> Iterator[Watched]:
     context = browser.new_context(viewport=LAPTOP)
     yield Watched(context.new_page())
     context.close()
-
-
-def sign_in(page: Page, console: Console, key: str | None = None) -> None:
-    """Types the key and presses Enter; with the console's own key, waits until in."""
-    field = page.get_by_label("API key", exact=True)
-    field.fill(key or console.key)
-    field.press("Enter")
-    if key is None:
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def stored(page: Page) -> dict[str, Any]:
-    result: dict[str, Any] = page.evaluate(
-        "() => ({session: {...sessionStorage}, local: localStorage.length})"
-    )
-    return result
 
 
 def shown_ids(page: Page) -> list[str]:
@@ -283,12 +258,12 @@ def test_an_orders_webhook_event_shows_its_attempts_and_is_redelivered(
         assert not page.problems
 
 
-# Pages whose endpoints the API may not have yet: each shows its data, or what the API
-# answered, in words (the envelope's title and detail), never a blank page.
-OTHER_PAGES = [
-    ("/console/numbers", "Numbers", "/phone_numbers"),
-    ("/console/reservations", "Reservations", "/number_reservations"),
-    ("/console/webhooks", "Webhook events", "/webhook_deliveries"),
+# The paged list pages, each opened by deep link: the API's total, and still signed in
+# after a reload.
+LIST_PAGES = [
+    ("/console/numbers", "Numbers", "/phone_numbers", "numbers"),
+    ("/console/reservations", "Reservations", "/number_reservations", "reservations"),
+    ("/console/webhooks", "Webhook events", "/webhook_deliveries", "webhook events"),
 ]
 
 
@@ -299,74 +274,75 @@ def expect_answer_in_words(region: Locator, answer: httpx.Response) -> None:
     )
 
 
-@pytest.mark.parametrize(("path", "title", "endpoint"), OTHER_PAGES)
-def test_a_list_page_shows_its_data_or_the_api_error_in_words(
-    console: Console, page: Watched, path: str, title: str, endpoint: str
+@pytest.mark.parametrize(("path", "title", "endpoint", "noun"), LIST_PAGES)
+def test_a_list_page_by_deep_link_shows_the_apis_total_and_survives_a_reload(
+    console: Console, page: Watched, path: str, title: str, endpoint: str, noun: str
 ) -> None:
     p = page.page
     p.goto(console.url(path))
     sign_in(p, console)
     expect(p.get_by_role("heading", level=1)).to_have_text(title)
-    results = p.locator(".results")
-    expect(results.locator(".pager, .error")).not_to_have_count(0)
+    expect(p.get_by_role("link", name=title, exact=True)).to_have_attribute("aria-current", "page")
     answer = console.client.get(endpoint)
-    if answer.status_code == 200:
-        total = answer.json()["meta"]["total_results"]
-        expect(results.locator(".pager .total")).to_contain_text(f"{total}")
-    else:
-        expect_answer_in_words(results, answer)
+    assert answer.status_code == 200
+    total = answer.json()["meta"]["total_results"]
+    said = f"{total:,} {noun.removesuffix('s') if total == 1 else noun}"
+    expect(p.locator(".results .pager .total")).to_have_text(said)
+    p.reload()
+    expect(p.get_by_role("heading", level=1)).to_have_text(title)
+    expect(p.locator(".results .pager .total")).to_have_text(said)
+    expect(p.get_by_label("API key", exact=True)).to_have_count(0)
     page.screenshot(f"{console.engine}-{path.rsplit('/', 1)[-1]}")
     assert not page.problems
 
 
-def test_new_order_searches_and_shows_the_answer_in_words(console: Console, page: Watched) -> None:
-    p = page.page
-    p.goto(console.url("/console/new-order"))
-    sign_in(p, console)
-    p.get_by_label("Country").fill("US")
-    p.get_by_label("sms", exact=True).check()
-    p.get_by_role("button", name="Search").click()
-    answer = console.client.get(
-        "/available_phone_numbers",
-        params={"filter[country_code]": "US", "filter[features]": "sms", "filter[limit]": "20"},
-    )
-    if answer.status_code == 200:
-        count = len(answer.json()["data"])
-        expect(p.locator("#found-heading")).to_contain_text(f"{count} available")
-    else:
-        expect_answer_in_words(p.locator("main"), answer)
-    page.screenshot(f"{console.engine}-new-order")
-    assert not page.problems
-
-
-def test_the_sandbox_page_asks_for_the_admin_token_and_shows_the_answer(
-    console: Console, page: Watched
+def test_the_sandbox_page_shows_the_journal_and_moves_the_clock(
+    sandboxed: Console, sandbox: LiveSandbox, page: Watched
 ) -> None:
     p = page.page
-    p.goto(console.url("/console/sandbox"))
-    sign_in(p, console)
-    p.get_by_label("Admin token").fill("an-admin-token")
+    p.goto(sandboxed.url("/console/sandbox"))
+    sign_in(p, sandboxed)
+    p.get_by_label("Admin token").fill(ADMIN_TOKEN)
     p.get_by_role("button", name="Use token").click()
-    assert stored(p)["session"]["number-orders.admin-token"] == "an-admin-token"
+    assert stored(p)["session"]["number-orders.admin-token"] == ADMIN_TOKEN
     p.get_by_label("Account").fill("acme")
     p.get_by_role("button", name="Show requests").click()
-    admin = {"Authorization": "Bearer an-admin-token"}
-    answer = httpx.get(
-        console.url("/_sandbox/requests"), params={"account": "acme", "limit": "50"}, headers=admin
-    )
     journal = p.locator('section[aria-labelledby="journal-heading"]')
-    if answer.status_code == 200:
-        expect(journal.locator("table, .empty")).to_have_count(1)
-    else:
-        expect_answer_in_words(journal, answer)
+    # The fixture's order (a POST) and its reads, and the console's own requests.
+    expect(journal.locator("tr[data-request-id]").first).to_be_visible()
+    posted = journal.locator('tr[data-request-id] td[data-label="Method"]', has_text="POST")
+    expect(posted).to_have_count(1)
+    shown = journal.locator("tr[data-request-id]").evaluate_all(
+        "rows => rows.map(r => r.dataset.requestId)"
+    )
+    newest_first = [e["id"] for e in sandbox.requests("acme", limit=50)]
+    assert shown == newest_first[-len(shown) :]  # what the page read, as the API lists it
+
     clock = p.locator('section[aria-labelledby="clock-heading"]')
-    answer = httpx.get(console.url("/_sandbox/clock"), headers=admin)
-    if answer.status_code == 200:
-        expect(clock).to_contain_text("Sandbox time")
-    else:
-        expect_answer_in_words(clock, answer)
-    page.screenshot(f"{console.engine}-sandbox")
+    expect(clock).to_contain_text("Sandbox time")
+    p.get_by_label("Advance by (seconds)").fill("90")
+    p.get_by_role("button", name="Advance").click()
+    expect(clock.locator(".outcome")).to_contain_text("Advanced 90 s.")
+    assert sandbox.clock()["offset_seconds"] == 90
+    p.get_by_role("button", name="Drain").click()
+    expect(clock.locator(".outcome")).to_contain_text("Drained")
+    page.screenshot(f"{sandboxed.engine}-sandbox")
     assert not page.problems
+
+
+def test_a_wrong_admin_token_is_said_in_words(sandboxed: Console, page: Watched) -> None:
+    p = page.page
+    p.goto(sandboxed.url("/console/sandbox"))
+    sign_in(p, sandboxed)
+    p.get_by_label("Admin token").fill("not-the-admin-token")
+    p.get_by_role("button", name="Use token").click()
+    clock = p.locator('section[aria-labelledby="clock-heading"]')
+    answer = httpx.get(
+        sandboxed.url("/_sandbox/clock"), headers={"Authorization": "Bearer not-the-admin-token"}
+    )
+    assert answer.status_code == 401
+    expect_answer_in_words(clock, answer)
+    expect(p.get_by_role("button", name="Sign out")).to_be_visible()  # the key stays
 
 
 def test_on_a_phone_the_orders_fit_the_screen(console: Console, browser: Browser) -> None:
@@ -377,8 +353,7 @@ def test_on_a_phone_the_orders_fit_the_screen(console: Console, browser: Browser
         p.goto(console.url("/console"))
         sign_in(p, console)
         expect(p.locator("tr[data-order-id]")).not_to_have_count(0)
-        overflow = p.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0
+        assert overflow(p) <= 0
         # Rows are cards: each cell says its column.
         label = p.locator('tr[data-order-id] td[data-label="Status"]').first
         assert "Status" in label.evaluate("td => getComputedStyle(td, '::before').content")

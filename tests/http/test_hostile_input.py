@@ -20,6 +20,7 @@ import yaml
 
 from number_orders.config import Settings
 from number_orders.domain.comments import NewComment
+from number_orders.domain.documents import NewDocument
 from number_orders.domain.phone_number_listing import PhoneNumberQuery
 from number_orders.domain.requirement_group_bodies import NewRequirementGroup
 from number_orders.http.docs import openapi_document
@@ -147,12 +148,14 @@ def existing_records(store: SqlStore, account_id: str) -> dict[str, str]:
     )
     owned, _ = store.list_phone_numbers(account_id, PhoneNumberQuery(page_size=1))
     (order,) = store.recent_number_orders(account_id, 1)
+    document = service.upload_document(account_id, NewDocument(b"%PDF-1.7", "a.pdf", "x/y"))
     return {
         "requirement_groups": group.id,
         "comments": comment.id,
         "phone_numbers": owned[0].id,
         "sub_number_orders": order.order.sub_number_orders_ids[0],
         "number_order_phone_numbers": order.numbers[0].id,
+        "documents": document.id,
     }
 
 
@@ -391,6 +394,52 @@ def test_hostile_values_never_make_a_5xx(
     assert answer.status < 500, (answer.status, answer.body[:500])
     if answer.status >= 400:
         answer.errors()
+
+
+# Multipart uploads the parser cannot read, or reads into no upload: a 4xx in the envelope.
+HOSTILE_MULTIPART = [
+    (b"multipart/form-data", b"--b\r\n"),  # no boundary
+    (b"multipart/form-data; boundary=", b"----\r\n"),
+    (b"multipart/form-data; boundary=b", b"\x00" * 1000),
+    (
+        b"multipart/form-data; boundary=b",
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n",
+    ),
+    (b"multipart/form-data; boundary=b", b"--b\r\n" + b"X-A: b\r\n" * 5000 + b"\r\n\r\n--b--\r\n"),
+    (
+        b"multipart/form-data; boundary=b",
+        b"".join(
+            b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(50)
+        )
+        + b"--b--\r\n",
+    ),
+    (
+        b"multipart/form-data; boundary=b",
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n'
+        + b"x" * (MIB + 10)
+        + b"\r\n--b--\r\n",
+    ),
+    (
+        b"multipart/form-data; boundary=b; charset=no-such-charset",
+        b'--b\r\nContent-Disposition: form-data; name="customer_reference"\r\n\r\n\xff\xfe\r\n--b--\r\n',
+    ),
+]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize(("content_type", "body"), HOSTILE_MULTIPART, ids=lambda b: repr(b[:30]))
+def test_hostile_multipart_uploads_are_refused_in_the_envelope(
+    target: Target, content_type: bytes, body: bytes, chunked: bool
+) -> None:
+    headers = b"Content-Type: " + content_type + b"\r\n"
+    if chunked:
+        headers += b"Transfer-Encoding: chunked\r\n"
+        body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if body else b"0\r\n\r\n"
+    else:
+        headers += b"Content-Length: %d\r\n" % len(body)
+    answer = target.request("/v2/documents", b"POST", headers, body)
+    assert 400 <= answer.status < 500, (answer.status, answer.body[:500])
+    assert answer.errors() and answer.headers["content-type"] == "application/json"
 
 
 def test_the_served_document_is_the_one_these_tests_read(target: Target) -> None:

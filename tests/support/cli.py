@@ -20,10 +20,16 @@ def _with_url(args: tuple[str, ...], url: str | None) -> list[str]:
     return [*args, "--database-url", url] if url else list(args)
 
 
-def run_process(*args: str, url: str | None = None, cwd: Path | None = None) -> Result:
+def run_process(
+    *args: str,
+    url: str | None = None,
+    cwd: Path | None = None,
+    settings: dict[str, str] | None = None,
+) -> Result:
     """`python -m number_orders ARGS [--database-url URL]`, free of this environment's
-    `NUMBER_ORDERS_*` settings."""
+    `NUMBER_ORDERS_*` settings but for `settings` (variables by name)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBER_ORDERS_")}
+    env.update(settings or {})
     command = [sys.executable, "-m", "number_orders", *_with_url(args, url)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=cwd, env=env)
 

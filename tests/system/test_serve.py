@@ -176,9 +176,9 @@ def children(pid: int) -> list[int]:
 def test_secrets_reach_every_server_process_but_not_its_environment(
     database_url: str, tmp_path: Path
 ) -> None:
-    """The database password and the metrics token are not in the environment of the
-    processes `serve --workers 2` starts (which their own children would inherit), yet
-    every process connects and checks the token."""
+    """The database password, the metrics token and the admin token are not in the
+    environment of the processes `serve --workers 2` starts (which their own children
+    would inherit), yet every process connects and checks the tokens."""
     store = open_store(database_url)
     key = new_key(store, "acme")
     store.close()
@@ -186,12 +186,16 @@ def test_secrets_reach_every_server_process_but_not_its_environment(
     if database_url.startswith("postgresql"):  # the test server trusts any password
         database_url = make_url(database_url).set(password=password).render_as_string(False)
     token = "metrics-" + "c0ffee" * 5
-    with serving(database_url, tmp_path, workers=2, metrics_token=token) as served:
+    admin_token = "admin-" + "5eed" * 6
+    with serving(
+        database_url, tmp_path, workers=2, metrics_token=token, admin_token=admin_token
+    ) as served:
         workers = children(served.process.pid)
         assert len(workers) >= 2
         for pid in workers:
             environment = Path(f"/proc/{pid}/environ").read_bytes()
             assert token.encode() not in environment
+            assert admin_token.encode() not in environment
             assert password.encode() not in environment
             assert b"NUMBER_ORDERS_DATABASE_URL=" in environment
         with ThreadPoolExecutor(8) as pool:  # new connections, spread over both processes
@@ -203,10 +207,14 @@ def test_secrets_reach_every_server_process_but_not_its_environment(
                     range(20),
                 )
             )
+            sandboxed = list(
+                pool.map(lambda _: get(served, "/_sandbox/clock", admin_token), range(20))
+            )
         assert {a.status_code for a in answers} == {200}
         assert len({line["pid"] for line in log_lines(served) if line["status"] == 200}) == 2
         assert {m.status_code for m in metrics} == {401}
         assert {m.status_code for m in opened} == {200}
+        assert {s.status_code for s in sandboxed} == {200}
         log = served.log_text()
         assert password not in log
         if database_url.startswith("postgresql"):
@@ -269,15 +277,26 @@ def test_serve_raises_its_open_file_limit_to_fit_its_connections(
         assert served.stop() == 0
 
 
+# As `make run` passes one.
+ADMIN_TOKEN = "made-by-make-run-0123456789"
+
+
 def test_first_start_seeds_a_demo_account_and_prints_how_to_use_it(tmp_path: Path) -> None:
     # No database URL: the default store in the working directory, empty on a first start.
-    first_start = Settings(workers=2)
+    first_start = Settings(workers=2, admin_token=ADMIN_TOKEN)
     with ServeProcess(first_start, log=tmp_path / "serve.log", cwd=tmp_path) as served:
-        lines = served.log_text().splitlines()[:5]
+        lines = served.log_text().splitlines()[:7]
         found = re.search(r"(KEY\S+)", lines[1])
         assert found, lines
         assert "curl" in lines[2] and "export TELNYX_BASE_URL=" in lines[3]
-        assert f"http://127.0.0.1:{served.port}/console" in lines[4]
+        assert "curl" in lines[4] and "/v2/phone_numbers" in lines[4]
+        assert f"http://127.0.0.1:{served.port}/console" in lines[5]
+        assert lines[6] == f"NUMBER_ORDERS_ADMIN_TOKEN={ADMIN_TOKEN}"
         response = get(served, "/v2/number_orders", found.group(1))
+        owned = get(served, "/v2/phone_numbers", found.group(1))
+        clock = get(served, "/_sandbox/clock", ADMIN_TOKEN)
     assert response.status_code == 200
     assert response.json()["meta"]["total_results"] == 300
+    # The demo's successful orders bought their numbers.
+    assert owned.status_code == 200 and owned.json()["meta"]["total_results"] > 300
+    assert clock.status_code == 200 and clock.json()["data"]["offset_seconds"] == 0

@@ -1,6 +1,6 @@
-"""The expiry worker on both engines: due holds are freed in small batches, each with its
-reservation's rows, exactly once however many workers share the queue; an idle worker
-only reads."""
+"""Reservation expiry, the registry's `reservations` step, on both engines: due holds are
+freed in small batches, each with its reservation's rows, exactly once however many
+workers share the queue; an idle step thread only reads."""
 
 from __future__ import annotations
 
@@ -19,14 +19,26 @@ from number_orders.domain.number_reservations import (
     build_reservation,
 )
 from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
 from number_orders.storage.database import make_engine
 from number_orders.storage.schema import number_holdings, reserved_phone_numbers
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import wait_until
-from number_orders.worker.expiry import ExpiryWorker
+from number_orders.worker.delivery import WebhookDelivery
+from number_orders.worker.steps import STEPS, Work, expire_reservations
+from number_orders.worker.threads import StepWorker, WorkerThreads
 from tests.support.orders import number, order_body
+
+
+def work_on(service: NumberOrdersService, batch: int = 50) -> Work:
+    return Work(service, WebhookDelivery(service, DeliveryPolicy()), batch=batch)
+
+
+def expiry_worker(service: NumberOrdersService) -> StepWorker:
+    """A step thread's worker with the registry's expiry step alone."""
+    return StepWorker(work_on(service), [s for s in STEPS if s.name == "reservations"])
 
 
 def reserve_expired(store: SqlStore, account: str, count: int) -> list[NumberReservation]:
@@ -77,8 +89,8 @@ def test_due_holds_are_freed_in_batches_and_marked_expired(store: SqlStore) -> N
     due = reserve_expired(store, account, 5)
     new = NewReservation.from_body(order_body(number()))
     alive = service.create_number_reservation(account, new).numbers[0].phone_number
-    worker = ExpiryWorker(service, batch=2)
-    assert [worker.run_once() for _ in range(3)] == [True, True, False]
+    work = work_on(service, batch=2)
+    assert [expire_reservations(work) for _ in range(3)] == [2, 2, 1]
     assert held(store) == {alive}
     assert states(store) == dict.fromkeys(numbers_of(due), "expired") | {alive: "reserved"}
     for before in due:
@@ -92,7 +104,7 @@ def test_an_idle_worker_only_reads(store: SqlStore) -> None:
     service = NumberOrdersService(store)
     account = service.create_api_key("acme").account.account_id
     service.create_number_reservation(account, NewReservation.from_body(order_body(number())))
-    worker = ExpiryWorker(service)
+    worker = expiry_worker(service)
     with writes(store) as seen:
         assert worker.run_once() is False
     assert seen == []
@@ -131,13 +143,13 @@ def test_a_running_worker_frees_a_reservation_soon_after_it_is_due(store: SqlSto
     made = service.create_number_reservation(
         account, NewReservation.from_body(order_body(number()))
     )
-    worker = ExpiryWorker(service).start()
+    threads = WorkerThreads([expiry_worker(service)]).start()
     try:
         wait_until(lambda: not held(store), timeout=10)
         freed_at = now_micros()
     finally:
         started = time.monotonic()
-        worker.stop()
+        threads.stop()
         assert time.monotonic() - started < 2
     expired_at = made.numbers[0].expired_at
     assert expired_at is not None and 0 <= freed_at - expired_at < 2_000_000
@@ -148,12 +160,12 @@ def test_the_worker_outlives_a_store_that_does_not_answer(
 ) -> None:
     # Nothing listens on port 1: every read and write is an outage, the idle wait's too.
     store = SqlStore(make_engine("postgresql://nobody@127.0.0.1:1/none"))
-    worker = ExpiryWorker(NumberOrdersService(store)).start()
+    threads = WorkerThreads([expiry_worker(NumberOrdersService(store))]).start()
     try:
         wait_until(lambda: "store unavailable" in caplog.text, timeout=10)
         time.sleep(0.1)
-        assert worker._thread.is_alive()
+        assert threads.threads[0].is_alive()
     finally:
-        worker.stop()
+        threads.stop()
         store.close()
-    assert not worker._thread.is_alive()
+    assert not threads.threads[0].is_alive()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from number_orders.domain.idempotency import IdempotencyKey
 from number_orders.domain.listing import ListQuery
 from number_orders.domain.orders import PENDING, SUCCESS, NumberOrderDetail
 from number_orders.domain.timestamps import now_micros
+from number_orders.domain.webhooks import DeliveryPolicy
 from number_orders.seed.factory import OrderFactory
 from number_orders.server import open_store
 from number_orders.service import NumberOrdersService
@@ -21,7 +23,9 @@ from number_orders.storage import FulfilledOrder
 from number_orders.storage.schema import number_holdings
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import wait_until
-from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
+from number_orders.worker.delivery import WebhookDelivery
+from number_orders.worker.steps import Work
+from number_orders.worker.threads import StepWorker, WorkerThreads
 from tests.support.orders import (
     assert_counts_exact,
     new_order,
@@ -33,6 +37,24 @@ from tests.support.orders import (
 
 BURST = 160
 WORKERS = 4
+
+
+def step_worker(service: NumberOrdersService, batch: int) -> StepWorker:
+    """The registry's steps, as the server's step threads run them."""
+    return StepWorker(Work(service, WebhookDelivery(service, DeliveryPolicy()), batch=batch))
+
+
+class Recording(NumberOrdersService):
+    """A service that reports every order it settles."""
+
+    def __init__(self, store: SqlStore, record: Callable[[list[FulfilledOrder]], None]) -> None:
+        super().__init__(store)
+        self.record = record
+
+    def fulfil_due_orders(self, limit: int) -> list[FulfilledOrder]:
+        fulfilled = super().fulfil_due_orders(limit)
+        self.record(fulfilled)
+        return fulfilled
 
 
 def test_many_workers_settle_a_burst_exactly_once(store: SqlStore, database_url: str) -> None:
@@ -54,9 +76,7 @@ def test_many_workers_settle_a_burst_exactly_once(store: SqlStore, database_url:
 
     # Each worker has its own engine and connections, as separate processes would.
     stores = [open_store(database_url) for _ in range(WORKERS)]
-    workers = [
-        FulfilmentWorker(NumberOrdersService(s), on_fulfilled=record, batch=10) for s in stores
-    ]
+    workers = [step_worker(Recording(s, record), batch=10) for s in stores]
     threads = WorkerThreads(workers).start()
     try:
         wait_until(lambda: pending_count(store, accounts) == 0, timeout=60, interval=0.1)
@@ -117,8 +137,7 @@ def test_seeded_orders_with_work_join_the_queue(store: SqlStore) -> None:
     factory = OrderFactory(seed=3)
     factory.now = now_micros()
     store.insert_number_orders(account, factory.orders(300))
-    worker = FulfilmentWorker(service, batch=500)
-    worker.run_once()
+    step_worker(service, batch=500).run_once()
     for detail in _details(store, account):
         # What is still pending waits for requirements, as the rules say.
         for n in detail.numbers:

@@ -9,11 +9,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from number_orders.cli import accounts, events, keys, orders, prune, seed, serve, webhooks
+from number_orders.cli import accounts, events, keys, orders, prune, sandbox, seed, serve, webhooks
 from number_orders.config import Settings
 
 # In the order `--help` lists them; a new group adds its module here.
-GROUPS = (serve, keys, seed, accounts, webhooks, events, orders, prune)
+GROUPS = (serve, keys, seed, accounts, webhooks, events, orders, prune, sandbox)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,12 +13,14 @@ from number_orders.config import Settings, add_flags
 from number_orders.seed.demo import prepare_demo
 
 # The settings each command offers as flags (`config.SETTINGS` says how each is spelled).
+# A worker beside sandboxed servers follows their clock when it has the admin token too.
 WORKER_SETTINGS = (
     "webhook_max_attempts",
     "reservation_seconds",
     "webhook_account_concurrency",
     "event_retention_days",
     "prune_interval",
+    "admin_token",
 )
 SERVE_SETTINGS = (
     "host",
@@ -38,6 +40,8 @@ SERVE_SETTINGS = (
     "auth_failure_limit",
     "database_connections",
     *WORKER_SETTINGS,
+    "journal",
+    "journal_limit",
 )
 
 
@@ -73,10 +77,13 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     server.configure_logging()
     service = server.open_service(settings)
+    poller = server.sandbox_poller(settings, service)
     background = server.background(settings, service, args.threads)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
+    if poller is not None:
+        poller.start()
     background.start()
     print(
         f"worker running: {args.threads} fulfilment thread(s), reservation expiry and "
@@ -85,6 +92,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     stopped.wait()
     background.stop()
+    if poller is not None:
+        poller.stop()
     service.close()
     return 0
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from number_orders.domain.fields import FieldReader, json_type, shown
 from number_orders.domain.listing import DEFAULT_PAGE_SIZE
+from number_orders.domain.orders import parse_order_id
 from number_orders.domain.parameters import (
     PAGE_RULES,
     Page,
@@ -40,6 +41,10 @@ DEFAULT_FILENAME = "document"
 OCTET_STREAM = "application/octet-stream"
 
 _WHITESPACE = re.compile(rb"\s+")
+# RFC 6838's restricted names: what a declared media type must be to be served back.
+_MEDIA_TYPE = re.compile(
+    r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}", re.ASCII
+)
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -75,7 +80,16 @@ def content_type_of(data: bytes, filename: str, declared: str | None = None) -> 
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
     if extension in _EXTENSIONS:
         return _EXTENSIONS[extension]
-    return declared or OCTET_STREAM
+    return _media_type(declared) or OCTET_STREAM
+
+
+def _media_type(declared: str | None) -> str | None:
+    """A declared type without its parameters, or None unless it is a plain media type
+    (it becomes a response header when the document is downloaded)."""
+    if declared is None:
+        return None
+    kind = declared.split(";", 1)[0].strip().lower()
+    return kind if _MEDIA_TYPE.fullmatch(kind) else None
 
 
 def review_outcome(filename: str) -> str:
@@ -322,6 +336,12 @@ _RULES = {
     **sort_rules(("filename", "created_at", "updated_at")),
     **PAGE_RULES,
 }
+
+
+def named_document_ids(values: Iterable[str]) -> set[str]:
+    """The values that could name documents, as canonical ids: the statuses to read for
+    `document_value_problem`."""
+    return {i for i in (parse_order_id(v) for v in values) if i is not None}
 
 
 def document_value_problem(where: str, value: str, statuses: Mapping[str, str]) -> Problem | None:

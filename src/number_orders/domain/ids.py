@@ -1,7 +1,8 @@
 """Every id and token the server makes, from one kind of source: `RandomIds`.
 
 - random ids: version-4 UUIDs (orders, numbers, accounts, events, request ids);
-- time-ordered ids: version-7 UUIDs, which rise with the instant they carry (seeded orders);
+- time-ordered ids: version-7 UUIDs, which rise with the instant they carry (seeded orders,
+  journal entries);
 - hex tokens (API key ids, webhook claim leases);
 - stable ids: version-5 UUIDs of a name, the same in every process (requirement ids).
 
@@ -94,6 +95,11 @@ _shared = RandomIds()
 def random_id() -> str:
     """A version-4 UUID from the shared source."""
     return _shared.uuid4()
+
+
+def ordered_id(micros: int) -> str:
+    """A version-7 UUID from the shared source: ids made later sort after earlier ones."""
+    return _shared.uuid7(micros)
 
 
 def hex_token(nbytes: int = 16) -> str:

@@ -14,12 +14,18 @@ endpoints answer without a `data` envelope, as the spec says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from number_orders.domain.comments import DeclinedValue, decline_text
-from number_orders.domain.orders import OrderedNumber, RegulatoryRequirement
+from number_orders.domain.fields import pointer, shown
+from number_orders.domain.orders import (
+    NumberOrderDetail,
+    OrderedNumber,
+    RegulatoryRequirement,
+    derive_order_state,
+)
 from number_orders.domain.parameters import Rule, choice, country_code, read_params, text
 from number_orders.domain.requirements_catalogue import (
     ORDERING,
@@ -164,6 +170,34 @@ def apply_to_numbers(
     if misfit is not None:
         raise invalid_body([bad_field(where, f"requirement group {group.id} {misfit}")])
     return [_satisfied(number, group) for number in numbers]
+
+
+def apply_to_order(
+    detail: NumberOrderDetail, groups: Mapping[str, RequirementGroup]
+) -> NumberOrderDetail:
+    """A new order with the group each number names (`requirement_group_id` at create)
+    applied to it; `groups` holds the account's groups those ids name. One 422 names every
+    number whose group is not the account's, not approved, or not for that number."""
+    problems: list[Problem] = []
+    numbers: list[OrderedNumber] = []
+    for index, number in enumerate(detail.numbers):
+        group_id = number.requirement_group_id
+        group = groups.get(group_id.lower()) if group_id is not None else None
+        where = pointer("phone_numbers", index, "requirement_group_id")
+        if group_id is not None and group is None:
+            detail_text = f"requirement_group_id {shown(group_id)} is not a requirement group of this account."
+            problems.append(bad_field(where, detail_text))
+        elif group is not None:
+            try:
+                number = apply_to_numbers(group, [number], where)[0]
+            except ApiError as refused:
+                problems += refused.problems
+        numbers.append(number)
+    if problems:
+        raise invalid_body(problems)
+    status, requirements_met = derive_order_state(numbers)
+    order = replace(detail.order, status=status, requirements_met=requirements_met)
+    return NumberOrderDetail(order, numbers)
 
 
 def _misfit(group: RequirementGroup, numbers: Sequence[OrderedNumber]) -> str | None:

@@ -2,6 +2,11 @@
 
 Integers sort and compare identically in SQLite and PostgreSQL and cost nothing to
 index; they are turned into RFC 3339 text only at the edge.
+
+`now_micros` is the server's one clock: every instant it writes and every due time it
+compares comes from it. It is the wall clock plus an offset that the sandbox moves
+forward (`POST /_sandbox/clock`); the offset lives in the store, and each process copies
+it here (`set_clock_offset`) from a poller, so reading the clock stays free of I/O.
 """
 
 from __future__ import annotations
@@ -22,8 +27,22 @@ _RFC3339 = re.compile(
 )
 
 
+# Microseconds the clock is ahead of the wall clock; one integer per process, replaced
+# whole (never read-modify-written), so threads need no lock to share it.
+_offset = 0
+
+
 def now_micros() -> int:
-    return time.time_ns() // 1000
+    return time.time_ns() // 1000 + _offset
+
+
+def clock_offset() -> int:
+    return _offset
+
+
+def set_clock_offset(micros: int) -> None:
+    global _offset
+    _offset = micros
 
 
 def format_micros(micros: int) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from number_orders.domain.documents import document_value_problem
 from number_orders.domain.fields import FieldReader, pointer, shown
 from number_orders.domain.orders import (
     NumberOrderDetail,
@@ -53,21 +54,29 @@ class OrderUpdate:
             raise invalid_body(reader.problems)
         return cls(_KEEP, tuple(values))
 
+    def field_values(self) -> list[str]:
+        """The values given: those naming documents are checked against the caller's
+        documents (the service reads their statuses for `apply`)."""
+        return [v.field_value for v in self.requirement_values]
+
     def apply(
         self,
         detail: NumberOrderDetail,
         now: int,
         review_delay: int = 0,
         only: frozenset[str] | None = None,
+        documents: Mapping[str, str] | None = None,
     ) -> NumberOrderDetail | None:
         """The order after this update, or None when nothing would change.
 
         A requirement id names one requirement of a country (`regulatory.requirement_id`),
         so one value satisfies it on every number of the order (or of `only`, the ids of
-        the numbers in view) that has it. A new value is under review for `review_delay`.
+        the numbers in view) that has it. A new value is under review for `review_delay`. A
+        value for a `document` requirement must name a verified document of the account;
+        `documents` maps the account's document ids to their statuses.
         """
         in_view = [n for n in detail.numbers if only is None or n.id in only]
-        self._check_known(in_view)
+        self._check_known(in_view, documents or {})
         order = detail.order
         reference = order.customer_reference
         if self.customer_reference is not _KEEP:
@@ -89,16 +98,24 @@ class OrderUpdate:
         )
         return NumberOrderDetail(changed, numbers)
 
-    def _check_known(self, numbers: list[OrderedNumber]) -> None:
-        known = {r.requirement_id for n in numbers for r in n.regulatory_requirements}
+    def _check_known(self, numbers: list[OrderedNumber], documents: Mapping[str, str]) -> None:
+        known = {r.requirement_id: r.field_type for n in numbers for r in n.regulatory_requirements}
         reader = FieldReader()
         for index, value in enumerate(self.requirement_values):
-            if value.requirement_id not in known:
+            where = pointer("regulatory_requirements", index)
+            field_type = known.get(value.requirement_id)
+            if field_type is None:
                 reader.bad(
-                    pointer("regulatory_requirements", index, "requirement_id"),
+                    where + "/requirement_id",
                     f"requirement_id {shown(value.requirement_id)} is not a requirement of these "
                     f"numbers; their requirements: {', '.join(sorted(known)) or 'none'}.",
                 )
+            elif field_type == "document":
+                problem = document_value_problem(
+                    where + "/field_value", value.field_value, documents
+                )
+                if problem is not None:
+                    reader.problems.append(problem)
         if reader.problems:
             raise invalid_body(reader.problems)
 

@@ -23,6 +23,7 @@ from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
 from number_orders.http.responses import error_response
 from number_orders.http.routes import all_routes
 from number_orders.http.routes.number_orders import list_number_orders
+from number_orders.http.sandbox import SandboxControls
 from number_orders.service import NumberOrdersService
 
 
@@ -30,9 +31,11 @@ def create_app(
     settings: Settings,
     service: NumberOrdersService,
     metrics_dir: str | None = None,
+    sandbox: SandboxControls | None = None,
     **starlette: Any,
 ) -> RequestGuard:
-    """The application; `metrics_dir` is Prometheus's multiprocess directory, if any."""
+    """The application; `metrics_dir` is Prometheus's multiprocess directory, if any;
+    `sandbox`, the sandbox's controls when it is on."""
     app = Starlette(
         routes=all_routes(),
         exception_handlers={
@@ -46,6 +49,7 @@ def create_app(
     app.router.redirect_slashes = False  # a trailing slash is another route: 404, no redirect
     app.state.settings = settings
     app.state.service = service
+    app.state.sandbox = sandbox
     app.state.metrics = Metrics(service.outbox_depth, metrics_dir)
     limiter = (
         RateLimiter(service.lease_rate_tokens, settings.rate_limit, run_in_threadpool)
@@ -67,6 +71,7 @@ def create_app(
             else None
         ),
         metrics_token=settings.metrics_token,
+        sandbox=sandbox,
     )
 
 

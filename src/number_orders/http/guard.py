@@ -1,11 +1,14 @@
 """The front of every request: ids, size limits, authentication (API keys on `/v2`, the
 metrics token on `/metrics`) with a limit on failures per client address, rate limits,
-the access log, metrics, and the last-resort 500. Pure ASGI, so it costs one function call, not a
-task per request, and every route behind it, present or future, gets all of it.
+the access log, metrics, and the last-resort 500; with the sandbox on, also the
+operator's token on `/_sandbox`, injected faults and the request journal. Pure ASGI, so
+it costs one function call, not a task per request, and every route behind it, present
+or future, gets all of it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
@@ -21,10 +24,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from number_orders import errors
 from number_orders.domain.accounts import split_api_key
+from number_orders.domain.faults import fault_error
 from number_orders.domain.ids import random_id
 from number_orders.errors import ApiError, StoreUnavailable
+from number_orders.http.journal import Capture
 from number_orders.http.metrics import Metrics
 from number_orders.http.rate_limiting import FailedAuthentications, RateLimiter
+from number_orders.http.sandbox import SandboxControls, is_sandbox_path
 from number_orders.http.serializers import error_bytes
 from number_orders.service import NumberOrdersService
 
@@ -62,6 +68,7 @@ class RequestGuard:
         metrics: Metrics,
         failures: FailedAuthentications | None = None,
         metrics_token: str = "",
+        sandbox: SandboxControls | None = None,
     ) -> None:
         self.app = app
         self.service = service
@@ -71,6 +78,8 @@ class RequestGuard:
         self.metrics = metrics
         self.failures = failures
         self.metrics_token = metrics_token
+        self.sandbox = sandbox
+        self.journal = sandbox.journal if sandbox is not None else None
         self.pid = os.getpid()  # which of several server processes answered; each builds its own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,17 +89,24 @@ class RequestGuard:
         exchange = _Exchange(_request_id(scope))
         exchange.headers.append(_header("x-request-id", exchange.request_id))
         scope.setdefault("state", {})["request_id"] = exchange.request_id
+        # The journal keeps what an account's requests sent and got.
+        capture = Capture() if self.journal is not None and _needs_auth(scope["path"]) else None
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 exchange.status = message["status"]
                 exchange.responded = True
                 message["headers"] = [*message.get("headers", []), *exchange.headers]
+            if capture is not None:
+                capture.sent(message)
             await send(message)
 
         try:
             await self._admit(scope, exchange)
-            await self.app(scope, self._limited(receive, scope), send_with_headers)
+            receive = self._limited(receive, scope)
+            if capture is not None:
+                receive = capture.receiving(receive)
+            await self.app(scope, receive, send_with_headers)
         except ApiError as error:
             await _answer(send_with_headers, exchange, error, scope)
         except StoreUnavailable:
@@ -99,13 +115,24 @@ class RequestGuard:
             access_log.exception("unhandled error", extra={"request_id": exchange.request_id})
             await _answer(send_with_headers, exchange, errors.unexpected_error(), scope)
         finally:
-            self._record(scope, exchange)
+            seconds = self._record(scope, exchange)
+            account_id = scope["state"].get("account_id")
+            if capture is not None and account_id is not None and self.journal is not None:
+                micros = int(seconds * 1_000_000)
+                self.journal.record(capture.exchange(scope, account_id, exchange.status, micros))
 
     async def _admit(self, scope: Scope, exchange: _Exchange) -> None:
         """The checks every request passes before routing, in the contract's order."""
         rejection = _oversized(scope)
         if rejection is not None:
             raise rejection
+        if is_sandbox_path(scope["path"]):
+            # Only the operator's token opens the sandbox; without one it does not exist.
+            if self.sandbox is None:
+                raise errors.not_found()
+            if not self.sandbox.admits(_bearer_token(scope)):
+                raise self._failed(scope)
+            return
         if scope["path"] == METRICS_PATH and self.metrics_token:
             self._check_metrics_token(scope)
         elif _needs_auth(scope["path"]):
@@ -116,6 +143,28 @@ class RequestGuard:
                 exchange.headers += [_header(k, v) for k, v in verdict.headers().items()]
                 if not verdict.allowed:
                     raise errors.too_many_requests(verdict.reset)
+        if self.sandbox is not None and self.sandbox.board.faults:
+            await self._inject_fault(scope)
+
+    async def _inject_fault(self, scope: Scope) -> None:
+        """Answer or delay as the first matching fault with a use left says."""
+        assert self.sandbox is not None
+        matching = self.sandbox.board.matching(
+            scope["method"],
+            scope["path"],
+            lambda: self._route_template(scope),
+            scope["state"].get("account_id"),
+        )
+        for fault in matching:
+            if fault.remaining is not None and not await run_in_threadpool(
+                self.service.take_fault, fault
+            ):
+                continue  # used up meanwhile, by this process or another
+            if fault.latency_ms:
+                await asyncio.sleep(fault.latency_ms / 1000)
+            if fault.status is not None:
+                raise fault_error(fault.status)
+            return
 
     async def _authenticate(self, scope: Scope) -> tuple[str, str]:
         """The account and key id of the request's key; 401 for anything else (429 from an
@@ -170,7 +219,8 @@ class RequestGuard:
 
         return receive_limited
 
-    def _record(self, scope: Scope, exchange: _Exchange) -> None:
+    def _record(self, scope: Scope, exchange: _Exchange) -> float:
+        """Metrics and the access log; the request's duration in seconds."""
         seconds = time.perf_counter() - exchange.started
         route = self._route_template(scope)
         self.metrics.observe(scope["method"], route, exchange.status, seconds)
@@ -191,6 +241,7 @@ class RequestGuard:
             access_log.handle(
                 access_log.makeRecord(access_log.name, logging.INFO, "", 0, message, (), None)
             )
+        return seconds
 
     def _route_template(self, scope: Scope) -> str:
         """The matched route's path template; for a request refused before routing (401,

@@ -1,9 +1,8 @@
 """Use cases, named after the API operations: one module per resource (`accounts.py`,
-`number_orders.py`, `webhooks.py`, `webhook_deliveries.py`, `rate_limits.py`), each one
-transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here,
-and no SQL.
-`number_orders.py`, `webhooks.py`, `rate_limits.py`, `available_numbers.py`), each one
-transaction per call, and `NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
+`number_orders.py`, `number_reservations.py`, `webhooks.py`, `webhook_deliveries.py`,
+`rate_limits.py`, `requirements.py`, `requirement_groups.py`, `comments.py`,
+`available_numbers.py`, `retention.py`, `sandbox.py`), each one transaction per call, and
+`NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from number_orders.domain.requirements_status import DAY
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.comments import Comments
+from number_orders.service.documents import DocumentPage, Documents
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.number_reservations import NumberReservations, ReservationPage
 from number_orders.service.order_parts import OrderParts
@@ -25,14 +25,17 @@ from number_orders.service.recent_keys import RecentKeys
 from number_orders.service.requirement_groups import RequirementGroups
 from number_orders.service.requirements import RequirementsCatalogue
 from number_orders.service.retention import Retention
+from number_orders.service.sandbox import Sandbox
 from number_orders.service.webhook_deliveries import WebhookDeliveries
 from number_orders.service.webhooks import Webhooks
-from number_orders.storage import FulfilledOrder, RowBatch, Store
+from number_orders.storage import FulfilledOrder, NamedFault, RowBatch, Store
 
 # What callers of the service handle: its results, and the store it is built on.
 __all__ = [
+    "DocumentPage",
     "FulfilledOrder",
     "IssuedKey",
+    "NamedFault",
     "NumberOrdersService",
     "Page",
     "PhoneNumberPage",
@@ -58,8 +61,10 @@ class NumberOrdersService(
     Comments,
     AvailableNumbers,
     Retention,
+    Sandbox,
     PhoneNumbers,
     OrderParts,
+    Documents,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
     commands call. A resource adds its class to the bases above, and nothing else here."""

@@ -57,12 +57,7 @@ class Accounts:
         return Account(account.account_id, account.name, url)
 
     def create_api_key(self, account_name: str) -> IssuedKey:
-        account = self.store.ensure_account(account_name)
-        key = new_api_key()
-        self.store.add_api_key(
-            ApiKeyRecord(key.key_id, account.account_id, key.secret_hash, now_micros(), None)
-        )
-        return IssuedKey(account, key.key_id, key.token)
+        return issue_api_key(self.store, account_name)
 
     def list_api_keys(self, account_name: str) -> list[ApiKeyRecord]:
         """Oldest first, revoked ones included; LookupError for an unknown account."""
@@ -71,6 +66,16 @@ class Accounts:
     def revoke_api_key(self, key_id: str) -> bool:
         """False when there is no such key or it is revoked already."""
         return self.store.revoke_api_key(key_id, now_micros())
+
+
+def issue_api_key(store: AccountStore, account_name: str) -> IssuedKey:
+    """A new key for the account, which is created if there is none."""
+    account = store.ensure_account(account_name)
+    key = new_api_key()
+    store.add_api_key(
+        ApiKeyRecord(key.key_id, account.account_id, key.secret_hash, now_micros(), None)
+    )
+    return IssuedKey(account, key.key_id, key.token)
 
 
 def account_named(store: AccountStore, name: str) -> Account:

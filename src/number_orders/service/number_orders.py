@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from number_orders import errors
 from number_orders.domain.creating import NewOrder, build_order
+from number_orders.domain.documents import named_document_ids
 from number_orders.domain.fulfilment import has_work, settle
 from number_orders.domain.idempotency import HEADER, RETENTION_MICROS, IdempotencyKey
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import PENDING, NumberOrderDetail, parse_order_id
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirement_groups import RequirementGroup, apply_to_order
 from number_orders.domain.requirement_reviews import next_review, review_due
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
 from number_orders.storage import (
+    DocumentStore,
     FailingOrder,
     FulfilledOrder,
     NumberOrderStore,
+    RequirementGroupStore,
     RowBatch,
     StoredOrder,
 )
@@ -36,8 +41,12 @@ class Page:
         return self.query.total_pages(self.total_results)
 
 
+class OrderStores(NumberOrderStore, RequirementGroupStore, DocumentStore, Protocol):
+    """Orders, and the requirement groups and documents their requirements may name."""
+
+
 class NumberOrders:
-    store: NumberOrderStore
+    store: OrderStores
     rules: RequirementRules
     fulfilment_delay: int  # microseconds from creation until the worker looks at an order
     deadline_period: int  # microseconds from creation until pending numbers fail
@@ -56,7 +65,8 @@ class NumberOrders:
     ) -> NumberOrderDetail:
         """A new pending order; with a key used before, the order that key made."""
         now = now_micros()
-        detail = build_order(new, self.rules, now, deadline_period=self.deadline_period)
+        built = build_order(new, self.rules, now, deadline_period=self.deadline_period)
+        detail = self._with_groups(account_id, built)
         stored = StoredOrder(detail, self._due(detail, now))
         prior = self.store.create_number_order(account_id, stored, idempotency)
         if prior is None:
@@ -79,9 +89,10 @@ class NumberOrders:
         self, account_id: str, order_id: str, update: OrderUpdate
     ) -> NumberOrderDetail:
         now = now_micros()
+        documents = document_statuses(self.store, account_id, update)
 
         def change(stored: StoredOrder) -> StoredOrder | None:
-            detail = update.apply(stored.detail, now, self.fulfilment_delay)
+            detail = update.apply(stored.detail, now, self.fulfilment_delay, documents=documents)
             if detail is None:
                 return None
             return changed_order(stored, detail, now, self.fulfilment_delay)
@@ -133,12 +144,30 @@ class NumberOrders:
     def finish_loading(self) -> None:
         self.store.finish_loading()
 
+    def _with_groups(self, account_id: str, detail: NumberOrderDetail) -> NumberOrderDetail:
+        """The new order with the requirement groups its numbers name applied."""
+        named = {n.requirement_group_id for n in detail.numbers if n.requirement_group_id}
+        if not named:
+            return detail
+        groups: dict[str, RequirementGroup] = {}
+        for group_id in sorted(filter(None, map(parse_order_id, named))):
+            group = self.store.retrieve_requirement_group(account_id, group_id)
+            if group is not None:
+                groups[group_id] = group
+        return apply_to_order(detail, groups)
+
     def _due(self, detail: NumberOrderDetail, now: int) -> int | None:
         return now + self.fulfilment_delay if has_work(detail.numbers) else None
 
     def _queued(self, stored: StoredOrder) -> None:
         if stored.fulfil_at is not None:
             self.fulfilment_due()
+
+
+def document_statuses(store: DocumentStore, account_id: str, update: OrderUpdate) -> dict[str, str]:
+    """The statuses of the account's documents the update's values name, for its checks."""
+    named = named_document_ids(update.field_values())
+    return store.document_statuses(account_id, named) if named else {}
 
 
 def changed_order(

@@ -35,8 +35,9 @@ from number_orders.domain.requirement_groups import RequirementGroup, apply_to_n
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
 from number_orders.errors import bad_field, invalid_body
-from number_orders.service.number_orders import changed_order
+from number_orders.service.number_orders import changed_order, document_statuses
 from number_orders.storage.interface import (
+    DocumentStore,
     FulfilledOrder,
     NumberOrderStore,
     OrderPartStore,
@@ -45,8 +46,8 @@ from number_orders.storage.interface import (
 )
 
 
-class _Stores(OrderPartStore, NumberOrderStore, RequirementGroupStore, Protocol):
-    """The parts' own store, and the orders' and groups' they change and read."""
+class _Stores(OrderPartStore, NumberOrderStore, RequirementGroupStore, DocumentStore, Protocol):
+    """The parts' own store, and the orders', groups' and documents' they change and read."""
 
 
 # A change of the order seen through a part: the order's new numbers (or None when
@@ -98,10 +99,11 @@ class OrderParts:
         self, account_id: str, sub_id: str, update: OrderUpdate
     ) -> SubOrderFound:
         delay = self.fulfilment_delay
+        documents = document_statuses(self.store, account_id, update)
 
         def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
             scope = _sub_found(detail, sub_id).sub.number_ids
-            return update.apply(detail, now, delay, only=scope)
+            return update.apply(detail, now, delay, only=scope, documents=documents)
 
         return _sub_found(self._change_part(account_id, sub_id, SUB_NUMBER_ORDER, change), sub_id)
 
@@ -148,9 +150,11 @@ class OrderParts:
         self, account_id: str, number_id: str, update: OrderUpdate
     ) -> NumberFound:
         delay = self.fulfilment_delay
+        documents = document_statuses(self.store, account_id, update)
 
         def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
-            return update.apply(detail, now, delay, only=frozenset({number_id}))
+            only = frozenset({number_id})
+            return update.apply(detail, now, delay, only=only, documents=documents)
 
         changed = self._change_part(account_id, number_id, PHONE_NUMBER, change)
         return _number_found(changed, number_id)
@@ -182,6 +186,9 @@ class OrderParts:
             return StoredOrder(failed.detail, None, released=failed.released)
 
         return self.store.fail_overdue_orders(now, limit, expire)
+
+    def next_deadline_at(self) -> int | None:
+        return self.store.next_deadline_at()
 
     # -- shared ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ the regulator's review, which the worker runs once a submission is due."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from number_orders import errors
 from number_orders.domain.comments import REQUIREMENT_GROUP, admin_comment
@@ -21,11 +22,20 @@ from number_orders.domain.requirement_groups import (
 )
 from number_orders.domain.requirements_catalogue import Catalogue
 from number_orders.domain.timestamps import now_micros
-from number_orders.storage.interface import GroupChange, RequirementGroupStore, Reviewed
+from number_orders.storage.interface import (
+    DocumentStore,
+    GroupChange,
+    RequirementGroupStore,
+    Reviewed,
+)
+
+
+class GroupStores(RequirementGroupStore, DocumentStore, Protocol):
+    """Groups, and the documents their values may name."""
 
 
 class RequirementGroups:
-    store: RequirementGroupStore
+    store: GroupStores
     catalogue: Catalogue
     fulfilment_delay: int  # microseconds from a submission until the regulator's verdict
     fulfilment_due: Callable[[], None]
@@ -99,16 +109,21 @@ class RequirementGroups:
 
         return self.store.review_requirement_groups(now - self.fulfilment_delay, limit, verdict)
 
+    def next_requirement_review_at(self) -> int | None:
+        """When the next review is due (one under review now counts as due); None: none."""
+        submitted = self.store.next_requirement_review_at()
+        return None if submitted is None else submitted + self.fulfilment_delay
+
     def verified_document_ids(self, account_id: str, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` name verified documents of the account: what a `document`
-        requirement accepts. There is no documents resource yet, so no document exists
-        and this reads nothing; the documents resource answers it from its table."""
-        return set()
+        """Which of `ids` (canonical document ids) name verified documents of the account:
+        what a `document` requirement accepts."""
+        statuses = self._document_statuses(account_id, list(ids))
+        return {i for i, status in statuses.items() if status == VERIFIED}
 
     def _document_statuses(self, account_id: str, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        return dict.fromkeys(self.verified_document_ids(account_id, ids), VERIFIED)
+        """The statuses of the account's documents among `ids`: a value naming another
+        account's document, or none, reads as no document at all."""
+        return self.store.document_statuses(account_id, ids) if ids else {}
 
     def _change(self, account_id: str, group_id: str, change: GroupChange) -> RequirementGroup:
         valid_id = parse_order_id(group_id)

@@ -51,6 +51,10 @@ class Webhooks:
         loop together."""
         return self.store.claim_webhook_events(now, limit, lease_micros, hex_token(), per_account)
 
+    def next_webhook_attempt_at(self) -> int | None:
+        """When the next attempt is due (one in flight counts as due now); None: none."""
+        return self.store.next_webhook_attempt_at()
+
     def finish_webhook_attempts(self, outcomes: list[tuple[AttemptResult, NextStep]]) -> int:
         return self.store.finish_webhook_attempts(outcomes)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select
 
 from number_orders.domain.orders import NumberOrderDetail
 from number_orders.storage import lifecycle, queries
@@ -62,3 +62,11 @@ class SqlOrderParts(StorePart):
                 return done
 
         return lifecycle.retrying(attempt)
+
+    def next_deadline_at(self) -> int | None:
+        c = number_orders.c
+        # Along the deadline queue's partial index of pending orders.
+        earliest = select(func.min(c.deadline_at)).where(lifecycle.PENDING_ORDER)
+        with self.reading() as conn:
+            value = conn.execute(earliest).scalar()
+        return None if value is None else int(value)

@@ -106,6 +106,13 @@ def any_due(conn: Connection, now: int) -> bool:
     return bool(conn.execute(select(exists().where(*_due(now)))).scalar())
 
 
+def next_attempt_at(conn: Connection) -> int | None:
+    """Along the index of due events: the earliest `next_attempt_at` of a pending one."""
+    statement = select(func.min(e.next_attempt_at)).where(e.status == PENDING)
+    value = conn.execute(statement).scalar()
+    return None if value is None else int(value)
+
+
 def claim(
     conn: Connection, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
 ) -> list[ClaimedEvent]:

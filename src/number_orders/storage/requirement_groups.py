@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, delete, insert, select, update
+from sqlalchemy import Connection, Select, delete, func, insert, select, update
 
 from number_orders.domain.requirement_groups import (
     PENDING_APPROVAL,
@@ -96,6 +96,14 @@ class SqlRequirementGroups(StorePart):
         with self.reading() as conn:
             keys = conn.execute(due).all()
         return sum(self._review(account_id, group_id, review) for account_id, group_id in keys)
+
+    def next_requirement_review_at(self) -> int | None:
+        c = requirement_groups.c
+        # Along the review queue's index: the first submitted of those waiting.
+        earliest = select(func.min(c.submitted_at)).where(c.status == PENDING_APPROVAL)
+        with self.reading() as conn:
+            value = conn.execute(earliest).scalar()
+        return None if value is None else int(value)
 
     def _review(self, account_id: str, group_id: str, review: Review) -> int:
         """1 if this call reviewed the group; 0 if another worker holds it or has done it,

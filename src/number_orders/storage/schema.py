@@ -13,11 +13,13 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -586,3 +588,91 @@ Index(
     comments.c.id,
 )
 Index("ix_comments_recent", comments.c.account_id, comments.c.created_at, comments.c.id)
+
+
+# -- the sandbox (`/_sandbox`) -----------------------------------------------------------
+
+# The sandbox's shared state: one row, the server's, under `SERVER_ACCOUNT_ID`. Every
+# process polls it while the sandbox is on: the clock's offset from the wall clock (copied
+# into `domain.timestamps`), and how many times a reader has asked every process to write
+# the journal entries it holds.
+sandbox_clock = Table(
+    "sandbox_clock",
+    metadata,
+    Column("account_id", ID, primary_key=True),
+    Column("offset_micros", BigInteger, nullable=False),
+    Column("journal_flushes", BigInteger, nullable=False),
+)
+
+# Injected faults, polled into every process like the clock. A fault for any account is
+# filed under `SERVER_ACCOUNT_ID`. `remaining` counts down with a conditional update, so
+# across processes exactly that many requests fail; NULL: until deleted.
+sandbox_faults = Table(
+    "sandbox_faults",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("method", String(16)),
+    Column("path", Text),
+    Column("status", Integer),
+    Column("remaining", Integer),
+    Column("latency_ms", Integer),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# An operator deletes a fault by its id alone.
+Index("ix_sandbox_faults_id", sandbox_faults.c.id)
+
+# The request journal: per account, newest first by `id` (a version-7 UUID of `at`), kept
+# to a bound per account. Bodies are JSON text (see `domain.journal`).
+sandbox_requests = Table(
+    "sandbox_requests",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("duration_micros", BigInteger, nullable=False),
+    Column("request_body", Text),
+    Column("response_body", Text),
+    Column("idempotency_key", Text),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+
+# -- documents -----------------------------------------------------------------------------
+
+# An uploaded document, its content beside its record. Reads that need only the record (the
+# list, the review, a requirement's check) name their columns and never touch `content`.
+documents = Table(
+    "documents",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("filename", String(255), nullable=False),
+    # The filename case-folded, for `filter[filename][contains]`: the same match on both
+    # engines (SQLite's lower() folds ASCII only).
+    Column("filename_folded", Text, nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("customer_reference", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("review_at", BigInteger, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
+)
+# The list, newest first.
+Index("ix_documents_recent", documents.c.account_id, documents.c.created_at, documents.c.id)
+# The review queue: pending documents by when their review is due. Global like the order
+# queue: one worker reviews every account's documents; it holds only pending ones.
+Index(
+    "ix_documents_review",
+    documents.c.review_at,
+    sqlite_where=text("status = 'pending'"),
+    postgresql_where=text("status = 'pending'"),
+)

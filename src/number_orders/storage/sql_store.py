@@ -21,6 +21,7 @@ from number_orders.storage.accounts import SqlAccounts
 from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
 from number_orders.storage.database import is_sqlite
+from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.number_reservations import SqlNumberReservations
 from number_orders.storage.order_parts import SqlOrderParts
@@ -28,6 +29,7 @@ from number_orders.storage.pages import PageReader
 from number_orders.storage.phone_numbers import SqlPhoneNumbers
 from number_orders.storage.rate_limits import SqlRateLimits
 from number_orders.storage.requirement_groups import SqlRequirementGroups
+from number_orders.storage.sandbox import SqlSandbox
 from number_orders.storage.unavailable import is_unavailable
 from number_orders.storage.webhook_deliveries import SqlWebhookDeliveries
 from number_orders.storage.webhooks import SqlWebhooks
@@ -43,8 +45,10 @@ class SqlStore(
     SqlRequirementGroups,
     SqlComments,
     SqlAvailableNumbers,
+    SqlSandbox,
     SqlPhoneNumbers,
     SqlOrderParts,
+    SqlDocuments,
 ):
     """Every resource's part together, over one engine, with the transactions they share."""
 

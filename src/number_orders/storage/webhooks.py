@@ -57,6 +57,11 @@ class SqlWebhooks(StorePart):
         with self.reading() as conn:
             return outbox.depth(conn)
 
+    def next_webhook_attempt_at(self) -> int | None:
+        """When the earliest pending event is due, attempts in flight included."""
+        with self.reading() as conn:
+            return outbox.next_attempt_at(conn)
+
     def claim_webhook_events(
         self, now: int, limit: int, lease_micros: int, token: str, per_account: int = 0
     ) -> list[ClaimedEvent]:

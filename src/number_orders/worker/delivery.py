@@ -189,13 +189,34 @@ class WebhookDelivery:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
 
+    async def deliver_due(self) -> int:
+        """Attempt each event due now once, record the outcomes, and say how many there
+        were: what the loop does continuously, once and to the end (the sandbox's drain)."""
+        async with httpx.AsyncClient(
+            transport=self.transport, timeout=self.policy.timeout, trust_env=False
+        ) as client:
+            events = await asyncio.to_thread(self._claim, self.options.concurrency)
+            if not events:
+                return 0
+            key = await asyncio.to_thread(self._signing_key)
+            outcomes = await asyncio.gather(*(self._try(client, key, e) for e in events))
+        await asyncio.to_thread(self.service.finish_webhook_attempts, list(outcomes))
+        return len(events)
+
     async def _attempt(
         self, client: httpx.AsyncClient, key: SigningKey, event: ClaimedEvent
     ) -> None:
+        self._outcomes.append(await self._try(client, key, event))
+        self._outcome_ready.set()
+
+    async def _try(
+        self, client: httpx.AsyncClient, key: SigningKey, event: ClaimedEvent
+    ) -> tuple[AttemptResult, NextStep]:
         body = orjson.dumps(envelope(event))
         headers = {
             "content-type": "application/json",
             "user-agent": USER_AGENT,
+            # The wall clock, not the sandbox's: receivers check it against their own.
             **signature_headers(key, int(time.time()), body),
         }
         started, clock = self.clock(), time.perf_counter()
@@ -212,8 +233,7 @@ class WebhookDelivery:
             duration / 1000,
             step.status,
         )
-        self._outcomes.append((result, step))
-        self._outcome_ready.set()
+        return result, step
 
     async def _post(
         self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]

@@ -1,7 +1,6 @@
 """Background work, run beside the HTTP server (`serve`, via the app's lifespan) or on its
-own (`number-orders worker`): fulfilment threads, the reservation expiry thread, and the
-webhook delivery loop on a thread with an event loop of its own, so none competes with
-request handling."""
+own (`number-orders worker`): the step threads, the pruner, and the webhook delivery loop
+on a thread with an event loop of its own, so none competes with request handling."""
 
 from __future__ import annotations
 
@@ -12,13 +11,14 @@ import threading
 import httpx
 
 from number_orders.config import Settings
+from number_orders.domain.sandbox import Drained
 from number_orders.domain.webhooks import DeliveryPolicy
-from number_orders.service import FulfilledOrder, NumberOrdersService, Store
+from number_orders.service import NumberOrdersService, Store
 from number_orders.service.webhooks import Webhooks
 from number_orders.worker.delivery import LoopOptions, WebhookDelivery
-from number_orders.worker.expiry import ExpiryWorker
-from number_orders.worker.fulfilment import FulfilmentWorker, WorkerThreads
 from number_orders.worker.retention import Pruner
+from number_orders.worker.steps import STEPS, Step, Work, drain
+from number_orders.worker.threads import StepWorker, WorkerThreads
 
 log = logging.getLogger("number_orders.worker")
 
@@ -84,9 +84,10 @@ class DeliveryThread:
 
 
 class Background:
-    """Fulfilment, reservation expiry, webhook delivery and retention together. Orders
-    settled here wake the delivery loop, so their events go out at once rather than at its
-    next poll."""
+    """The registry's steps (`steps.STEPS`): those without a loop of their own on step
+    threads; webhook delivery and retention on their own threads. Work done on the step
+    threads wakes the delivery loop, so a settled order's event goes out at once rather
+    than at its next poll."""
 
     def __init__(
         self,
@@ -94,34 +95,36 @@ class Background:
         service: NumberOrdersService,
         fulfilment_threads: int = 1,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
+        steps: tuple[Step, ...] = STEPS,
     ) -> None:
-        self.delivery = DeliveryThread(_delivery(settings, service, webhook_transport))
-        self.fulfilment = WorkerThreads(
-            [
-                FulfilmentWorker(service, on_fulfilled=self._fulfilled)
-                for _ in range(fulfilment_threads)
-            ]
+        delivery = _delivery(settings, service, webhook_transport)
+        self.delivery = DeliveryThread(delivery)
+        work = Work(service, delivery, settings)
+        self.steps = WorkerThreads(
+            [StepWorker(work, steps, on_work=delivery.wake) for _ in range(fulfilment_threads)]
         )
-        self.expiry = ExpiryWorker(service)
         self.pruner = Pruner(service, settings)
 
     def start(self) -> Background:
         self.delivery.start()
-        self.fulfilment.start()
-        self.expiry.start()
+        self.steps.start()
         self.pruner.start()
         return self
 
     def stop(self) -> None:
         self.pruner.stop()
-        self.expiry.stop()
-        self.fulfilment.stop()
+        self.steps.stop()
         self.delivery.stop()
 
     def wake(self) -> None:
         """New orders are due: look now (the service calls this after a create/update)."""
-        self.fulfilment.wake()
+        self.steps.wake()
 
-    def _fulfilled(self, fulfilled: list[FulfilledOrder]) -> None:
-        if any(order.settled for order in fulfilled):
-            self.delivery.delivery.wake()
+
+def drain_now(
+    settings: Settings,
+    service: NumberOrdersService,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Drained:
+    """Every step, run until nothing is due (the sandbox's drain), in this thread."""
+    return drain(Work(service, _delivery(settings, service, transport), settings))

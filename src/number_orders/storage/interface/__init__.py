@@ -11,6 +11,7 @@ from typing import Protocol
 from number_orders.storage.interface.accounts import AccountStore, ApiKeyRecord
 from number_orders.storage.interface.available_numbers import AvailableNumberStore
 from number_orders.storage.interface.comments import CommentChange, CommentStore, Write
+from number_orders.storage.interface.documents import DocumentChange, DocumentStore
 from number_orders.storage.interface.number_orders import (
     Change,
     CountKey,
@@ -40,6 +41,7 @@ from number_orders.storage.interface.requirement_groups import (
     Review,
     Reviewed,
 )
+from number_orders.storage.interface.sandbox import NamedFault, SandboxState, SandboxStore
 from number_orders.storage.interface.webhook_deliveries import WebhookDeliveryStore
 from number_orders.storage.interface.webhooks import WebhookStore
 
@@ -52,10 +54,13 @@ __all__ = [
     "CommentChange",
     "CommentStore",
     "CountKey",
+    "DocumentChange",
+    "DocumentStore",
     "Extension",
     "FailingOrder",
     "FulfilledOrder",
     "GroupChange",
+    "NamedFault",
     "NumberOrderStore",
     "NumberReservationStore",
     "OrderPart",
@@ -68,6 +73,8 @@ __all__ = [
     "Review",
     "Reviewed",
     "RowBatch",
+    "SandboxState",
+    "SandboxStore",
     "Settle",
     "Store",
     "StoredOrder",
@@ -88,8 +95,10 @@ class Store(
     RequirementGroupStore,
     CommentStore,
     AvailableNumberStore,
+    SandboxStore,
     PhoneNumberStore,
     OrderPartStore,
+    DocumentStore,
     Protocol,
 ):
     """Every resource's store, and the connection to it as a whole."""

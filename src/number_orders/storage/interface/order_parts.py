@@ -33,3 +33,8 @@ class OrderPartStore(Protocol):
         that no other worker holds, each with what goes with it, in one transaction.
         Reads only the due end of the deadline queue; an idle call writes nothing."""
         ...
+
+    def next_deadline_at(self) -> int | None:
+        """The earliest deadline of a pending order (held by a worker or not); None if no
+        order is pending."""
+        ...

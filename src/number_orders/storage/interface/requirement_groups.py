@@ -51,3 +51,8 @@ class RequirementGroupStore(Protocol):
         """Review up to `limit` groups of any account submitted before `submitted_before`,
         each in a transaction of its own with its comment; how many were reviewed."""
         ...
+
+    def next_requirement_review_at(self) -> int | None:
+        """When the earliest group waiting for review was submitted (one under review
+        right now included); None when none waits."""
+        ...

@@ -114,7 +114,7 @@ export function pager(meta, noun, goTo) {
   return h(
     "nav",
     { class: "pager", "aria-label": `${noun} pages` },
-    h("span", { class: "total" }, `${total.toLocaleString()} ${noun}`),
+    h("span", { class: "total" }, `${total.toLocaleString()} ${total === 1 ? noun.replace(/s$/, "") : noun}`),
     h("span", { class: "page" }, `Page ${page.toLocaleString()} of ${Math.max(pages, 1).toLocaleString()}`),
     h(
       "span",

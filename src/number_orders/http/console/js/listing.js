@@ -41,10 +41,15 @@ export function pagedList({ path, noun, filters, show, extraQuery = {} }) {
     page = "1";
     list();
   };
-  const typed = debounce(refilter);
+  // A typed value its control's pattern calls unfinished waits for more typing (or for
+  // Enter, when the browser says what is missing) rather than listing an error per key.
+  const typed = debounce((control) => {
+    if (!control.validity.patternMismatch) refilter();
+  });
   for (const [name, control] of controls) {
     const spec = filters.find((f) => f.name === name);
-    control.addEventListener(spec.typed ? "input" : "change", spec.typed ? typed : refilter);
+    if (spec.typed) control.addEventListener("input", () => typed(control));
+    else control.addEventListener("change", refilter);
   }
   size.addEventListener("change", refilter);
 
@@ -58,5 +63,7 @@ export function pagedList({ path, noun, filters, show, extraQuery = {} }) {
   return { form: foldable("Filters", form, inUse), results, list };
 }
 
-export const textFilter = (name) => (value) => h("input", { type: "search", name, value, autocomplete: "off" });
+// pattern: what a finished value looks like (title says it in words), if the API has a rule.
+export const textFilter = (name, pattern, title) => (value) =>
+  h("input", { type: "search", name, value, autocomplete: "off", pattern, title });
 export const selectFilter = (name, options) => (value) => select(name, [["", "Any"], ...options.map((o) => [o, o])], value ?? "");

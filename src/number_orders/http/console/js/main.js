@@ -15,7 +15,7 @@ import { sandboxPage } from "./pages/sandbox.js";
 route("/console", ordersPage);
 route("/console/orders", ordersPage);
 route("/console/orders/{id}", orderPage);
-route("/console/new-order", newOrderPage);
+route("/console/new", newOrderPage);
 route("/console/numbers", numbersPage);
 route("/console/reservations", reservationsPage);
 route("/console/webhooks", webhooksPage);

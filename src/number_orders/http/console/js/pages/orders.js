@@ -77,7 +77,7 @@ export function ordersPage(main) {
   }, "Clear filters");
 
   main.append(
-    h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Orders"), h("a", { class: "button", href: "/console/new-order" }, "New order")),
+    h("div", { class: "page-head" }, h("h1", { tabindex: "-1" }, "Orders"), h("a", { class: "button", href: "/console/new" }, "New order")),
     foldable("Filters", h(
       "form",
       { class: "filters", role: "search", "aria-label": "Filter orders", onsubmit: (e) => { e.preventDefault(); refilter(); } },

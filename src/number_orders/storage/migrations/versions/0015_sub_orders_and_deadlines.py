@@ -1,7 +1,7 @@
 """order parts by id, and requirement deadlines
 
-Revision ID: 0014o
-Revises: 0012n
+Revision ID: 0015o
+Revises: 0014s
 """
 
 import json
@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014o"
-down_revision = "0012n"
+revision = "0015o"
+down_revision = "0014s"
 branch_labels = None
 depends_on = None
 

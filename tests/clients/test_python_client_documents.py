@@ -121,24 +121,30 @@ def test_another_account_sees_none_of_them(server: Regulatory) -> None:
         assert all(d.id != mine_id for d in other.documents.list())
 
 
+def approved_group(client: Telnyx, address: str, document_id: str) -> str:
+    """A GB group with both values, submitted and approved by the worker: its id."""
+    group = client.requirement_groups.create(
+        country_code="GB",
+        phone_number_type="local",
+        action="ordering",
+        regulatory_requirements=[
+            {"requirement_id": GB_ADDRESS, "field_value": address},
+            {"requirement_id": GB_DOCUMENT, "field_value": document_id},
+        ],
+    )
+    group_id = group.id
+    assert group_id is not None
+    client.requirement_groups.submit_for_approval(group_id)
+    wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
+    return group_id
+
+
 def test_a_verified_document_carries_an_order_through_its_requirements(
     server: Regulatory,
 ) -> None:
     with strict(server) as client:
         document_id = verified_document(client)
-        group = client.requirement_groups.create(
-            country_code="GB",
-            phone_number_type="local",
-            action="ordering",
-            regulatory_requirements=[
-                {"requirement_id": GB_ADDRESS, "field_value": "1 Main St, London"},
-                {"requirement_id": GB_DOCUMENT, "field_value": document_id},
-            ],
-        )
-        group_id = group.id
-        assert group_id is not None
-        client.requirement_groups.submit_for_approval(group_id)
-        wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
+        group_id = approved_group(client, "1 Main St, London", document_id)
 
         gb = number("GB")
         created = client.number_orders.create(
@@ -277,19 +283,7 @@ def test_the_regulatory_path_through_a_sub_order_with_an_address_and_a_document(
         assert not created.requirements_met
 
         document_id = verified_document(client, "licence.pdf")
-        group = client.requirement_groups.create(
-            country_code="GB",
-            phone_number_type="local",
-            action="ordering",
-            regulatory_requirements=[
-                {"requirement_id": GB_ADDRESS, "field_value": "2 High St, Leeds"},
-                {"requirement_id": GB_DOCUMENT, "field_value": document_id},
-            ],
-        )
-        group_id = group.id
-        assert group_id is not None
-        client.requirement_groups.submit_for_approval(group_id)
-        wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
+        group_id = approved_group(client, "2 High St, Leeds", document_id)
 
         applied = client.sub_number_orders.update_requirement_group(
             sub_id, requirement_group_id=group_id

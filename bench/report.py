@@ -53,7 +53,7 @@ def numbers_lines(runs: list[dict[str, Any]]) -> list[str]:
             )
     lines += [
         "",
-        "| engine | query | p50 most / fewest owned numbers | within {FLATNESS_LIMIT}x |",
+        f"| engine | query | p50 most / fewest owned numbers | within {FLATNESS_LIMIT}x |",
         "|---|---|---:|---|",
     ]
     for engine in dict.fromkeys(r["engine"] for r in runs):

@@ -172,6 +172,16 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="SECONDS",
     ),
     Setting(
+        "deadline_days",
+        "NUMBER_ORDERS_DEADLINE_DAYS",
+        float,
+        30.0,
+        "days a pending number waits for approved requirements before it fails",
+        above=0,
+        maximum=36_500,
+        metavar="DAYS",
+    ),
+    Setting(
         "run_worker",
         "NUMBER_ORDERS_RUN_WORKER",
         bool,
@@ -422,6 +432,7 @@ class Settings:
     rate_limit: int = _default("rate_limit")
     body_limit: int = _default("body_limit")
     fulfilment_delay: float = _default("fulfilment_delay")
+    deadline_days: float = _default("deadline_days")
     run_worker: bool = _default("run_worker")
     demo: bool = _default("demo")
     auth_cache_seconds: float = _default("auth_cache_seconds")

@@ -180,6 +180,7 @@ def build_service(settings: Settings, store: SqlStore) -> NumberOrdersService:
         store,
         rules=settings.requirement_rules,
         fulfilment_delay=settings.fulfilment_delay,
+        deadline_days=settings.deadline_days,
         auth_cache_seconds=settings.auth_cache_seconds,
         reservation_seconds=settings.reservation_seconds,
         inventory=settings.inventory,

@@ -1,7 +1,9 @@
 """The official Python client, unchanged and with strict response validation, through every
 documents operation, and a verified document carrying an order through its requirements:
 with rules that make GB numbers need an address and a document, a group holding both is
-approved, and an order naming it succeeds. On both engines."""
+approved, and an order naming it succeeds; and the same path through a sub order, from
+an order waiting for its requirements to the webhook that announces its success. On both
+engines."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 from telnyx import NotFoundError, Telnyx, UnprocessableEntityError
 
-from number_orders.testing import wait_until
+from number_orders.service import NumberOrdersService
+from number_orders.testing import WebhookReceiver, wait_until
 from tests.http.regulatory import GB_ADDRESS, GB_DOCUMENT, UNKNOWN, Regulatory
 from tests.http.regulatory import regulatory_server as _server
 from tests.support.databases import ENGINES
@@ -118,24 +121,30 @@ def test_another_account_sees_none_of_them(server: Regulatory) -> None:
         assert all(d.id != mine_id for d in other.documents.list())
 
 
+def approved_group(client: Telnyx, address: str, document_id: str) -> str:
+    """A GB group with both values, submitted and approved by the worker: its id."""
+    group = client.requirement_groups.create(
+        country_code="GB",
+        phone_number_type="local",
+        action="ordering",
+        regulatory_requirements=[
+            {"requirement_id": GB_ADDRESS, "field_value": address},
+            {"requirement_id": GB_DOCUMENT, "field_value": document_id},
+        ],
+    )
+    group_id = group.id
+    assert group_id is not None
+    client.requirement_groups.submit_for_approval(group_id)
+    wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
+    return group_id
+
+
 def test_a_verified_document_carries_an_order_through_its_requirements(
     server: Regulatory,
 ) -> None:
     with strict(server) as client:
         document_id = verified_document(client)
-        group = client.requirement_groups.create(
-            country_code="GB",
-            phone_number_type="local",
-            action="ordering",
-            regulatory_requirements=[
-                {"requirement_id": GB_ADDRESS, "field_value": "1 Main St, London"},
-                {"requirement_id": GB_DOCUMENT, "field_value": document_id},
-            ],
-        )
-        group_id = group.id
-        assert group_id is not None
-        client.requirement_groups.submit_for_approval(group_id)
-        wait_until(lambda: client.requirement_groups.retrieve(group_id).status == "approved")
+        group_id = approved_group(client, "1 Main St, London", document_id)
 
         gb = number("GB")
         created = client.number_orders.create(
@@ -258,3 +267,34 @@ def test_a_group_that_is_not_approved_or_not_the_accounts_is_refused_at_create(
         )
         assert response.status_code == 422
         assert "not a requirement group of this account" in response.json()["errors"][0]["detail"]
+
+
+def test_the_regulatory_path_through_a_sub_order_with_an_address_and_a_document(
+    server: Regulatory,
+) -> None:
+    # The order first, waiting; then a group with both values, approved and applied to the
+    # order's sub order; the order settles and the webhook announces it.
+    service = NumberOrdersService(server.store)
+    with WebhookReceiver() as receiver, strict(server) as client:
+        service.set_webhook_url("acme", receiver.url)
+        created = client.number_orders.create(phone_numbers=[{"phone_number": number("GB")}]).data
+        assert created is not None and created.id and created.sub_number_orders_ids
+        order_id, (sub_id,) = created.id, created.sub_number_orders_ids
+        assert not created.requirements_met
+
+        document_id = verified_document(client, "licence.pdf")
+        group_id = approved_group(client, "2 High St, Leeds", document_id)
+
+        applied = client.sub_number_orders.update_requirement_group(
+            sub_id, requirement_group_id=group_id
+        ).data
+        assert applied is not None and applied.requirements_met is True
+        wait_until(lambda: order_status(client, order_id) == "success")
+        delivery = wait_until(
+            lambda: next(
+                (d for d in receiver.deliveries if d.json["data"]["payload"]["id"] == order_id),
+                None,
+            )
+        )
+    assert delivery.json["data"]["event_type"] == "number_order.complete"
+    assert delivery.json["data"]["payload"]["status"] == "success"

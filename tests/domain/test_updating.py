@@ -7,6 +7,7 @@ import pytest
 
 from number_orders.domain.creating import NewOrder, build_order
 from number_orders.domain.orders import NumberOrderDetail
+from number_orders.domain.requirement_reviews import review_due
 from number_orders.domain.updating import OrderUpdate
 from number_orders.errors import ApiError
 from tests.domain.groups import DOCUMENTS, GB_ADDRESS, GB_DOCUMENT, RULES, VERIFIED_DOC
@@ -28,8 +29,10 @@ def test_a_verified_document_of_the_account_answers_a_document_requirement() -> 
     detail = gb_order()
     changed = update((GB_DOCUMENT, VERIFIED_DOC), (GB_ADDRESS, "1 Main St"))
     assert changed.field_values() == [VERIFIED_DOC, "1 Main St"]
-    applied = changed.apply(detail, 20, DOCUMENTS)
-    assert applied is not None and applied.order.requirements_met
+    applied = changed.apply(detail, 20, documents=DOCUMENTS)
+    assert applied is not None
+    # Accepted for review; with no review delay the check ends at once.
+    assert review_due(applied, 20).detail.order.requirements_met
 
 
 @pytest.mark.parametrize(
@@ -44,7 +47,7 @@ def test_any_other_value_is_refused_where_it_stands(value: str, words: str) -> N
     detail = gb_order()
     with pytest.raises(ApiError) as raised:
         update((GB_ADDRESS, "1 Main St"), (GB_DOCUMENT, value)).apply(
-            detail, 20, {**DOCUMENTS, PENDING_DOC: "pending"}
+            detail, 20, documents={**DOCUMENTS, PENDING_DOC: "pending"}
         )
     (problem,) = raised.value.problems
     assert problem.pointer == "/regulatory_requirements/1/field_value" and words in problem.detail

@@ -10,7 +10,10 @@ import schemathesis
 def _has_wire_form(value: Any) -> bool:
     # A None, [] or {} query value is dropped when the URL is built, so a "negative" case
     # made of one (e.g. an extra `page[x]` set to None) reaches the server as a valid request.
-    return value is not None and value != [] and value != {}
+    # The same holds inside a deepObject (an extra `filter[x]` set to None).
+    if isinstance(value, dict):
+        return value != {} and all(_has_wire_form(v) for v in value.values())
+    return value is not None and value != []
 
 
 @schemathesis.hook

@@ -147,11 +147,14 @@ def existing_records(store: SqlStore, account_id: str) -> dict[str, str]:
         ),
     )
     owned, _ = store.list_phone_numbers(account_id, PhoneNumberQuery(page_size=1))
+    (order,) = store.recent_number_orders(account_id, 1)
     document = service.upload_document(account_id, NewDocument(b"%PDF-1.7", "a.pdf", "x/y"))
     return {
         "requirement_groups": group.id,
         "comments": comment.id,
         "phone_numbers": owned[0].id,
+        "sub_number_orders": order.order.sub_number_orders_ids[0],
+        "number_order_phone_numbers": order.numbers[0].id,
         "documents": document.id,
     }
 

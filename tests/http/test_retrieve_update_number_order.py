@@ -54,8 +54,11 @@ def orders(module_database_url: str) -> Iterator[Orders]:
     url = module_database_url
     store = open_store(url)
     key, other_key = new_key(store, "acme"), new_key(store, "globex")
-    # No worker: each test sees exactly what its own requests changed.
-    settings = Settings(database_url=url, rate_limit=0, demo=False, run_worker=False)
+    # No worker: each test sees exactly what its own requests changed. No review delay:
+    # a supplied value is decided in the request that supplies it.
+    settings = Settings(
+        database_url=url, rate_limit=0, demo=False, run_worker=False, fulfilment_delay=0.0
+    )
     with InProcess(settings, store) as app:
         yield Orders(app, store, key, other_key)
     store.close()

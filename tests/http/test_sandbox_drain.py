@@ -39,6 +39,7 @@ def test_nothing_to_do_is_one_round(idle: LiveSandbox) -> None:
             "fulfilment": 0,
             "requirement_groups": 0,
             "documents": 0,
+            "deadlines": 0,
             "reservations": 0,
             "retention": 0,
             "webhooks": 0,

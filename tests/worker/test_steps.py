@@ -53,6 +53,7 @@ def test_the_registry_names_each_step_once() -> None:
         "fulfilment",
         "requirement_groups",
         "documents",
+        "deadlines",
         "reservations",
         "retention",
         "webhooks",

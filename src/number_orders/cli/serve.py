@@ -29,6 +29,7 @@ SERVE_SETTINGS = (
     "rate_limit",
     "body_limit",
     "fulfilment_delay",
+    "deadline_days",
     "run_worker",
     "inventory_seed",
     "inventory_countries",

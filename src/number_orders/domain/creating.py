@@ -19,6 +19,7 @@ from number_orders.domain.orders import (
     derive_order_state,
 )
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_status import DEFAULT_DEADLINE, deadline
 from number_orders.errors import bad_phone_number, invalid_body
 
 MAX_NUMBERS = 1000
@@ -110,9 +111,14 @@ def _classified(
 
 
 def build_order(
-    new: NewOrder, rules: RequirementRules, now: int, make_id: Callable[[], str] = random_id
+    new: NewOrder,
+    rules: RequirementRules,
+    now: int,
+    make_id: Callable[[], str] = random_id,
+    deadline_period: int = DEFAULT_DEADLINE,
 ) -> NumberOrderDetail:
-    """The pending order a valid request becomes; one sub order per (country, type)."""
+    """The pending order a valid request becomes; one sub order per (country, type), in
+    the order of their first number (`order_parts.sub_orders`)."""
     numbers = [_ordered(requested, rules, make_id) for requested in new.numbers]
     groups = dict.fromkeys((n.country_code, n.phone_number_type) for n in numbers)
     status, requirements_met = derive_order_state(numbers)
@@ -129,6 +135,7 @@ def build_order(
         connection_id=new.connection_id,
         messaging_profile_id=new.messaging_profile_id,
         billing_group_id=new.billing_group_id,
+        deadline=deadline(now, deadline_period),
     )
     return NumberOrderDetail(order, numbers)
 

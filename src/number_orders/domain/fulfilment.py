@@ -1,7 +1,8 @@
 """Settling an order's numbers, as the fulfilment worker does it.
 
-Each pending number takes one step, declared in `next_step`: wait for requirements, fail
-(test numbers), or claim the number. A claim succeeds only when the number is free or
+First the regulator decides the checks of requirement values that have ended
+(`requirement_reviews.review_due`). Then each pending number takes one step, declared in
+`next_step`: wait for requirements, fail (test numbers), or claim the number. A claim succeeds only when the number is free or
 already reserved for this order (the caller's `take`, backed by the holdings table), so
 a number belongs to one account at a time. The order's state then derives from its
 numbers, as everywhere else.
@@ -10,8 +11,9 @@ numbers, as everywhere else.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from number_orders.domain.comments import Comment
 from number_orders.domain.forced_outcomes import always_fails, fails_after_requirements
 from number_orders.domain.orders import (
     FAILURE,
@@ -20,6 +22,7 @@ from number_orders.domain.orders import (
     OrderedNumber,
     derive_order_state,
 )
+from number_orders.domain.requirement_reviews import review_due
 
 CLAIM = "claim"
 
@@ -47,18 +50,21 @@ class Settlement:
     detail: NumberOrderDetail
     succeeded: list[str]  # phone numbers now owned by the order's account
     failed: list[str]  # phone numbers whose reservation, if any, is released
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.succeeded or self.failed)
+    comments: tuple[Comment, ...] = field(default=())  # the regulator's, on declines
 
 
 def settle(detail: NumberOrderDetail, take: Callable[[str], bool], now: int) -> Settlement:
-    """Take every step the order's numbers can take now.
+    """Decide the ended checks, then take every step the order's numbers can take now.
 
     Claims go in phone-number order, so concurrent settlements that share numbers touch
     them in the same order.
     """
+    reviewed = review_due(detail, now)
+    claimed = _claim(reviewed.detail, take, now)
+    return replace(claimed, comments=reviewed.comments)
+
+
+def _claim(detail: NumberOrderDetail, take: Callable[[str], bool], now: int) -> Settlement:
     outcome: dict[str, str] = {}
     steps = {n.phone_number: next_step(n) for n in detail.numbers}
     for phone_number in sorted(p for p, step in steps.items() if step is not None):

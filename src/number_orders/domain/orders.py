@@ -10,20 +10,43 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from number_orders.domain.requirements_status import (
+    VALUE_APPROVED,
+    VALUE_DECLINED,
+    VALUE_PENDING_APPROVAL,
+    VALUE_UNAPPROVED,
+    status_of,
+)
+
 PENDING, SUCCESS, FAILURE = "pending", "success", "failure"
 ORDER_STATUSES = (PENDING, SUCCESS, FAILURE)
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 
-REQUIREMENTS_PENDING = "requirement-info-pending"
-REQUIREMENTS_APPROVED = "approved"
-
 
 @dataclass(frozen=True, slots=True)
 class RegulatoryRequirement:
+    """One requirement of a number and its value.
+
+    A supplied value is under the regulator's check until `reviewed_at`; the review
+    (`requirement_reviews.review_due`) then clears `reviewed_at`, and marks it `declined`
+    if the check declined it. A value without `reviewed_at` that is not declined is
+    approved (values applied from an approved group, and those stored before checks).
+    """
+
     requirement_id: str
     field_type: str
     field_value: str | None = None
+    reviewed_at: int | None = None
+    declined: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.field_value is None:
+            return VALUE_UNAPPROVED
+        if self.reviewed_at is not None:
+            return VALUE_PENDING_APPROVAL
+        return VALUE_DECLINED if self.declined else VALUE_APPROVED
 
 
 @dataclass(slots=True)
@@ -41,11 +64,12 @@ class OrderedNumber:
 
     @property
     def requirements_met(self) -> bool:
-        return all(r.field_value is not None for r in self.regulatory_requirements)
+        """Every value supplied and approved: only then can the number be claimed."""
+        return all(r.status == VALUE_APPROVED for r in self.regulatory_requirements)
 
     @property
     def requirements_status(self) -> str:
-        return REQUIREMENTS_APPROVED if self.requirements_met else REQUIREMENTS_PENDING
+        return status_of(r.status for r in self.regulatory_requirements)
 
     @property
     def settled(self) -> bool:
@@ -68,6 +92,9 @@ class NumberOrder:
     connection_id: str | None = None
     messaging_profile_id: str | None = None
     billing_group_id: str | None = None
+    # When its pending numbers fail for want of approved requirements; None for orders
+    # settled before numbers had deadlines.
+    deadline: int | None = None
 
 
 @dataclass(slots=True)

@@ -64,7 +64,12 @@ def value_status(value: SubmittedValue, now: int) -> str:
 
 
 def requirements_status(values: Iterable[SubmittedValue], now: int) -> str:
-    statuses = {value_status(v, now) for v in values}
+    return status_of(value_status(v, now) for v in values)
+
+
+def status_of(value_statuses: Iterable[str]) -> str:
+    """A number's status from its values' statuses (the table above)."""
+    statuses = set(value_statuses)
     if VALUE_DECLINED in statuses:
         return INFO_EXCEPTION
     if VALUE_UNAPPROVED in statuses:

@@ -1,5 +1,7 @@
 """Updating an order: the body's rules (`OrderUpdate.from_body`) and their effect on an
 order (`OrderUpdate.apply`). Only `customer_reference` and requirement values change.
+A sub order or an order phone number is updated the same way, with requirement values
+only (`requirements_from_body`) and scoped to its numbers (`apply`'s `only`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from number_orders.domain.fields import FieldReader, pointer, shown
 from number_orders.domain.orders import (
     NumberOrderDetail,
     OrderedNumber,
-    RegulatoryRequirement,
     derive_order_state,
 )
+from number_orders.domain.requirement_reviews import under_review
 from number_orders.errors import invalid_body
 
 _KEEP = object()  # customer_reference absent: leave it as it is
@@ -43,6 +45,15 @@ class OrderUpdate:
             raise invalid_body(reader.problems)
         return cls(reference, tuple(values))
 
+    @classmethod
+    def requirements_from_body(cls, body: Mapping[str, Any]) -> OrderUpdate:
+        """A sub order's or an order phone number's update: requirement values only."""
+        reader = FieldReader()
+        values = _requirement_values(reader, body)
+        if reader.problems:
+            raise invalid_body(reader.problems)
+        return cls(_KEEP, tuple(values))
+
     def field_values(self) -> list[str]:
         """The values given: those naming documents are checked against the caller's
         documents (the service reads their statuses for `apply`)."""
@@ -52,22 +63,29 @@ class OrderUpdate:
         self,
         detail: NumberOrderDetail,
         now: int,
+        review_delay: int = 0,
+        only: frozenset[str] | None = None,
         documents: Mapping[str, str] | None = None,
     ) -> NumberOrderDetail | None:
         """The order after this update, or None when nothing would change.
 
         A requirement id names one requirement of a country (`regulatory.requirement_id`),
-        so one value satisfies it on every number of the order that has it. A value for a
-        `document` requirement must name a verified document of the account; `documents`
-        maps the account's document ids to their statuses.
+        so one value satisfies it on every number of the order (or of `only`, the ids of
+        the numbers in view) that has it. A new value is under review for `review_delay`. A
+        value for a `document` requirement must name a verified document of the account;
+        `documents` maps the account's document ids to their statuses.
         """
-        self._check_known(detail, documents or {})
+        in_view = [n for n in detail.numbers if only is None or n.id in only]
+        self._check_known(in_view, documents or {})
         order = detail.order
         reference = order.customer_reference
         if self.customer_reference is not _KEEP:
             reference = self.customer_reference
         values = {v.requirement_id: v.field_value for v in self.requirement_values}
-        numbers = [_with_values(n, values) for n in detail.numbers]
+        numbers = [
+            _with_values(n, values, now, review_delay) if only is None or n.id in only else n
+            for n in detail.numbers
+        ]
         if reference == order.customer_reference and numbers == detail.numbers:
             return None
         status, requirements_met = derive_order_state(numbers)
@@ -80,12 +98,8 @@ class OrderUpdate:
         )
         return NumberOrderDetail(changed, numbers)
 
-    def _check_known(self, detail: NumberOrderDetail, documents: Mapping[str, str]) -> None:
-        known = {
-            r.requirement_id: r.field_type
-            for n in detail.numbers
-            for r in n.regulatory_requirements
-        }
+    def _check_known(self, numbers: list[OrderedNumber], documents: Mapping[str, str]) -> None:
+        known = {r.requirement_id: r.field_type for n in numbers for r in n.regulatory_requirements}
         reader = FieldReader()
         for index, value in enumerate(self.requirement_values):
             where = pointer("regulatory_requirements", index)
@@ -93,8 +107,8 @@ class OrderUpdate:
             if field_type is None:
                 reader.bad(
                     where + "/requirement_id",
-                    f"requirement_id {shown(value.requirement_id)} is not a requirement of this "
-                    f"order's numbers; its requirements: {', '.join(sorted(known)) or 'none'}.",
+                    f"requirement_id {shown(value.requirement_id)} is not a requirement of these "
+                    f"numbers; their requirements: {', '.join(sorted(known)) or 'none'}.",
                 )
             elif field_type == "document":
                 problem = document_value_problem(
@@ -106,9 +120,11 @@ class OrderUpdate:
             raise invalid_body(reader.problems)
 
 
-def _with_values(number: OrderedNumber, values: Mapping[str, str]) -> OrderedNumber:
+def _with_values(
+    number: OrderedNumber, values: Mapping[str, str], now: int, review_delay: int
+) -> OrderedNumber:
     requirements = [
-        RegulatoryRequirement(r.requirement_id, r.field_type, values[r.requirement_id])
+        under_review(r, values[r.requirement_id], now, review_delay)
         if r.requirement_id in values
         else r
         for r in number.regulatory_requirements

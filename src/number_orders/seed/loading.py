@@ -19,7 +19,7 @@ def seed_orders(
 ) -> int:
     """Load `count` orders for the account, the same ones for the same `seed` and `now`;
     how many were loaded."""
-    maker = RowMaker(account_id, now, count)
+    maker = RowMaker(account_id, now, count, deadline_period=service.deadline_period)
 
     def load(made: Iterator[Chunk]) -> int:
         batches = ((c.rows, c.counts, c.numbers, c.number_counts) for c in made)

@@ -33,6 +33,7 @@ from number_orders.domain.ids import IdFamily, RandomIds
 from number_orders.domain.orders import FAILURE, PENDING, SUCCESS
 from number_orders.domain.phone_numbers import ACTIVE, NUMBER_ORDER, phone_number_id
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_status import DEFAULT_DEADLINE
 from number_orders.seed.vocabulary import (
     COUNT_WEIGHTS,
     COUNTRY_WEIGHTS,
@@ -84,11 +85,19 @@ class _Draw:
 
 class RowMaker:
     def __init__(
-        self, account_id: str, now: int, total: int, rules: RequirementRules | None = None
+        self,
+        account_id: str,
+        now: int,
+        total: int,
+        rules: RequirementRules | None = None,
+        deadline_period: int = DEFAULT_DEADLINE,
     ) -> None:
         rules = rules or RequirementRules()
         self.account_id = account_id
         self.now = now
+        # Pending numbers count their deadline from the seed, so seeded accounts keep
+        # pending orders; settled ones show the deadline they had.
+        self.deadline_period = deadline_period
         # Orders come oldest first, evenly spread over three years with jitter inside each
         # step: every index then grows at its newest end, the cheap place to insert.
         self.step = _SPAN / max(total, 1)
@@ -184,6 +193,7 @@ class RowMaker:
             "[" + ",".join(n[5] for n in numbers) + "]",
             # Orders the worker could settle join its queue, as if just created.
             self.now if any(n[2] == PENDING and n[3] for n in numbers) else None,
+            (self.now if status == PENDING else created_at) + self.deadline_period,
         )
 
     def _number(self, draw: _Draw, ids: IdFamily, recent: bool) -> tuple[Any, ...]:

@@ -11,12 +11,14 @@ from number_orders.domain.available_numbers import Inventory
 from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.domain.requirements_catalogue import Catalogue
+from number_orders.domain.requirements_status import DAY
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.comments import Comments
 from number_orders.service.documents import DocumentPage, Documents
 from number_orders.service.number_orders import NumberOrders, Page
 from number_orders.service.number_reservations import NumberReservations, ReservationPage
+from number_orders.service.order_parts import OrderParts
 from number_orders.service.phone_numbers import PhoneNumberPage, PhoneNumbers
 from number_orders.service.rate_limits import RateLimits
 from number_orders.service.recent_keys import RecentKeys
@@ -61,6 +63,7 @@ class NumberOrdersService(
     Retention,
     Sandbox,
     PhoneNumbers,
+    OrderParts,
     Documents,
 ):
     """Every resource's use cases over one store: what the server, the workers and the
@@ -73,6 +76,7 @@ class NumberOrdersService(
         store: Store,
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
+        deadline_days: float = 30.0,
         auth_cache_seconds: float = 0.0,
         reservation_seconds: int = 1800,
         inventory: Inventory | None = None,
@@ -84,6 +88,7 @@ class NumberOrdersService(
         # What the rules publish; the types test numbers need resolve in every country.
         self.catalogue = Catalogue(self.rules, extra_field_types=FORCED_FIELD_TYPES)
         self.fulfilment_delay = int(fulfilment_delay * 1_000_000)
+        self.deadline_period = int(deadline_days * DAY)
         self.fulfilment_due = _nothing
         self.reservation_time = reservation_seconds * 1_000_000
 

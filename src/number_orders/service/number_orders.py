@@ -4,7 +4,7 @@ loading orders in bulk (seed, demo)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from number_orders import errors
@@ -13,9 +13,10 @@ from number_orders.domain.documents import named_document_ids
 from number_orders.domain.fulfilment import has_work, settle
 from number_orders.domain.idempotency import HEADER, RETENTION_MICROS, IdempotencyKey
 from number_orders.domain.listing import ListedOrder, ListQuery
-from number_orders.domain.orders import NumberOrderDetail, parse_order_id
+from number_orders.domain.orders import PENDING, NumberOrderDetail, parse_order_id
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.domain.requirement_groups import RequirementGroup, apply_to_order
+from number_orders.domain.requirement_reviews import next_review, review_due
 from number_orders.domain.timestamps import now_micros
 from number_orders.domain.updating import OrderUpdate
 from number_orders.storage import (
@@ -48,6 +49,7 @@ class NumberOrders:
     store: OrderStores
     rules: RequirementRules
     fulfilment_delay: int  # microseconds from creation until the worker looks at an order
+    deadline_period: int  # microseconds from creation until pending numbers fail
     # Nudges an in-process worker when work is queued; other processes poll.
     fulfilment_due: Callable[[], None]
 
@@ -63,7 +65,8 @@ class NumberOrders:
     ) -> NumberOrderDetail:
         """A new pending order; with a key used before, the order that key made."""
         now = now_micros()
-        detail = self._with_groups(account_id, build_order(new, self.rules, now))
+        built = build_order(new, self.rules, now, deadline_period=self.deadline_period)
+        detail = self._with_groups(account_id, built)
         stored = StoredOrder(detail, self._due(detail, now))
         prior = self.store.create_number_order(account_id, stored, idempotency)
         if prior is None:
@@ -86,16 +89,13 @@ class NumberOrders:
         self, account_id: str, order_id: str, update: OrderUpdate
     ) -> NumberOrderDetail:
         now = now_micros()
-        named = named_document_ids(update.field_values())
-        documents = self.store.document_statuses(account_id, named) if named else {}
+        documents = document_statuses(self.store, account_id, update)
 
         def change(stored: StoredOrder) -> StoredOrder | None:
-            detail = update.apply(stored.detail, now, documents)
+            detail = update.apply(stored.detail, now, self.fulfilment_delay, documents=documents)
             if detail is None:
                 return None
-            # Supplying requirements can give the worker something to do again.
-            due = stored.fulfil_at if stored.fulfil_at is not None else self._due(detail, now)
-            return StoredOrder(detail, due)
+            return changed_order(stored, detail, now, self.fulfilment_delay)
 
         valid_id = parse_order_id(order_id)
         result = self.store.update_number_order(account_id, valid_id, change) if valid_id else None
@@ -126,8 +126,16 @@ class NumberOrders:
     # -- loading in bulk ---------------------------------------------------------------
 
     def insert_number_orders(self, account_id: str, orders: Iterable[NumberOrderDetail]) -> int:
-        """Orders made elsewhere (the demo's), counted; those with work join the queue."""
-        return self.store.insert_number_orders(account_id, orders)
+        """Orders made elsewhere (the demo's), counted; those with work join the queue.
+        Their pending numbers count their deadline from now, as a seed's do."""
+        now = now_micros()
+
+        def with_deadline(detail: NumberOrderDetail) -> NumberOrderDetail:
+            order = detail.order
+            start = now if order.status == PENDING else order.created_at
+            return replace(detail, order=replace(order, deadline=start + self.deadline_period))
+
+        return self.store.insert_number_orders(account_id, map(with_deadline, orders))
 
     def load_order_rows(self, account_id: str, batches: Iterable[RowBatch]) -> int:
         """Orders made straight as rows (`seed`); `finish_loading` after the last."""
@@ -154,6 +162,33 @@ class NumberOrders:
     def _queued(self, stored: StoredOrder) -> None:
         if stored.fulfil_at is not None:
             self.fulfilment_due()
+
+
+def document_statuses(store: DocumentStore, account_id: str, update: OrderUpdate) -> dict[str, str]:
+    """The statuses of the account's documents the update's values name, for its checks."""
+    named = named_document_ids(update.field_values())
+    return store.document_statuses(account_id, named) if named else {}
+
+
+def changed_order(
+    stored: StoredOrder,
+    detail: NumberOrderDetail,
+    now: int,
+    fulfilment_delay: int,
+    released: tuple[str, ...] = (),
+) -> StoredOrder:
+    """An order changed through any of its views (order, sub order, number), as it is
+    stored: checks that have ended decided, with the regulator's comments, and due for
+    the worker when a number can settle now or a check ends (whichever comes first)."""
+    reviewed = review_due(detail, now)
+    detail = reviewed.detail
+    times = (
+        stored.fulfil_at,
+        next_review(detail.numbers),
+        now + fulfilment_delay if has_work(detail.numbers) else None,
+    )
+    due = min((t for t in times if t is not None), default=None)
+    return StoredOrder(detail, due, reviewed.comments, released)
 
 
 def _order_not_found() -> errors.ApiError:

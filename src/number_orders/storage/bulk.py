@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from number_orders.domain.order_parts import PHONE_NUMBER, SUB_NUMBER_ORDER
 from number_orders.storage import phone_number_rows, queries
 from number_orders.storage.interface import (
     CountKey,
@@ -43,6 +45,10 @@ ORDER_COLUMNS = (
     "sub_number_orders_ids",
     "phone_number_details",
     "fulfil_at",
+    "deadline_at",
+)
+_ID, _NUMBERS, _SUB_ORDERS = (
+    ORDER_COLUMNS.index(c) for c in ("id", "phone_numbers", "sub_number_orders_ids")
 )
 BATCH_ROWS = 10_000
 _AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
@@ -138,13 +144,31 @@ def _merged(batches: Iterable[RowBatch]) -> Iterator[RowBatch]:
 
 
 def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    _copy(conn, "number_orders", ORDER_COLUMNS, rows)
+    _copy(conn, "order_parts", PART_COLUMNS, [p for row in rows for p in _parts(row)])
+
+
+PART_COLUMNS = ("account_id", "id", "order_id", "kind")
+
+
+def _parts(row: tuple[Any, ...]) -> list[tuple[str, str, str, str]]:
+    """The order parts of a loaded row, read back from its JSON lists."""
+    account_id, order_id = row[0], row[_ID]
+    subs = orjson.loads(row[_SUB_ORDERS])
+    numbers = orjson.loads(row[_NUMBERS])
+    return [(account_id, i, order_id, SUB_NUMBER_ORDER) for i in subs] + [
+        (account_id, n["id"], order_id, PHONE_NUMBER) for n in numbers
+    ]
+
+
+def _copy(conn: Connection, table: str, columns: tuple[str, ...], rows: list[Any]) -> None:
     driver = conn.connection.driver_connection
-    names = ", ".join(ORDER_COLUMNS)
+    names = ", ".join(columns)
     if conn.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(ORDER_COLUMNS))
-        driver.executemany(f"INSERT INTO number_orders ({names}) VALUES ({marks})", rows)  # type: ignore[union-attr]
+        marks = ", ".join("?" * len(columns))
+        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # type: ignore[union-attr]
         return
-    with driver.cursor() as cursor, cursor.copy(f"COPY number_orders ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
         for row in rows:
             copy.write_row(row)
 

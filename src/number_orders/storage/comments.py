@@ -7,10 +7,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, insert, literal, select, update
 
-from number_orders.domain.comments import REQUIREMENT_GROUP, Comment, CommentsQuery
+from number_orders.domain.comments import (
+    REQUIREMENT_GROUP,
+    SUB_NUMBER_ORDER,
+    Comment,
+    CommentsQuery,
+)
 from number_orders.storage.interface import CommentChange, Write
 from number_orders.storage.part import StorePart
-from number_orders.storage.schema import accounts, comments, number_orders, requirement_groups
+from number_orders.storage.schema import accounts, comments, order_parts, requirement_groups
 
 _COLUMNS = (
     comments.c.id,
@@ -77,11 +82,10 @@ def record_exists(conn: Connection, account_id: str, record_type: str, record_id
         g = requirement_groups.c
         found = select(literal(1)).where(g.account_id == account_id, g.id == record_id)
     else:
-        # A sub order is known by its id in its order's list of them (JSON text of
-        # canonical UUIDs): a scan of the account's orders.
-        o = number_orders.c
+        # A sub order is known by its id among the order parts: one primary-key read.
+        p = order_parts.c
         found = select(literal(1)).where(
-            o.account_id == account_id, o.sub_number_orders_ids.contains(f'"{record_id}"')
+            p.account_id == account_id, p.id == record_id, p.kind == SUB_NUMBER_ORDER
         )
     return conn.execute(found.limit(1)).first() is not None
 

@@ -8,18 +8,21 @@ counts, last and in one sorted statement.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, insert, select, tuple_, update
+from sqlalchemy import Connection, insert, literal_column, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from number_orders.domain.fulfilment import retry_delay
 from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
-from number_orders.domain.orders import PENDING, NumberOrderDetail
+from number_orders.domain.order_parts import part_ids
+from number_orders.domain.orders import PENDING, NumberOrder, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
+from number_orders.domain.requirement_reviews import next_review
 from number_orders.storage import holdings, outbox, queries
+from number_orders.storage.comments import insert_comment
 from number_orders.storage.interface import (
     CountKey,
     FailingOrder,
@@ -27,7 +30,7 @@ from number_orders.storage.interface import (
     Settle,
     StoredOrder,
 )
-from number_orders.storage.schema import idempotency_keys, number_orders
+from number_orders.storage.schema import idempotency_keys, number_orders, order_parts
 
 DETAIL_COLUMNS = (
     number_orders.c.account_id,
@@ -36,6 +39,9 @@ DETAIL_COLUMNS = (
     number_orders.c.fulfil_at,
     number_orders.c.fulfil_failures,
 )
+# `status = 'pending'` as literal SQL, so SQLite sees it implies the partial index's WHERE
+# (a bound parameter would not).
+PENDING_ORDER = number_orders.c.status == literal_column("'pending'")
 _ERROR_TEXT = 500  # characters of a fulfilment error kept on the order
 
 # PostgreSQL's answers to a lost race that is safe to run again: serialization failure,
@@ -51,8 +57,9 @@ def insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None
 
 
 def insert_orders(conn: Connection, orders: Sequence[tuple[str, StoredOrder]]) -> None:
-    """New orders of any accounts, with their holdings and counts: three statements for
-    the orders and their holdings plus one per tally table, however many orders."""
+    """New orders of any accounts, with their holdings, parts and counts: four statements
+    for the orders, their holdings and their parts plus one per tally table, however many
+    orders."""
     if not orders:
         return
     # One statement whose compiled form SQLAlchemy keeps, with the rows as parameters.
@@ -72,11 +79,64 @@ def insert_orders(conn: Connection, orders: Sequence[tuple[str, StoredOrder]]) -
             for account_id, s in orders
         ],
     )
+    conn.execute(
+        insert(order_parts),
+        [row for account_id, s in orders for row in _part_rows(account_id, s.detail.order)],
+    )
     # Counts last, in every transaction, so no one waits on a count while holding others.
     counts: dict[str, Counter[CountKey]] = {}
     for account_id, s in orders:
         counts.setdefault(account_id, Counter())[queries.count_key(s.detail.order)] += 1
     queries.add_counts_of(conn, counts)
+
+
+def insert_parts(conn: Connection, account_id: str, orders: Iterable[NumberOrder]) -> None:
+    """The ids of the orders' sub orders and numbers, each naming its order."""
+    rows = [row for order in orders for row in _part_rows(account_id, order)]
+    if rows:
+        conn.execute(insert(order_parts), rows)
+
+
+def _part_rows(account_id: str, order: NumberOrder) -> list[dict[str, str]]:
+    return [
+        {"account_id": account_id, "id": part_id, "order_id": order.id, "kind": kind}
+        for part_id, kind in part_ids(order)
+    ]
+
+
+def commit_change(
+    conn: Connection, account_id: str, before: StoredOrder, after: StoredOrder
+) -> Counter[CountKey]:
+    """Write a changed order with everything that goes with it, in the caller's
+    transaction: its freed numbers, the regulator's comments and the
+    `number_order.complete` event when it has just settled. Its count move is returned,
+    for the caller to apply last (see the lock order above)."""
+    write_order(conn, account_id, after)
+    order_id = after.detail.order.id
+    for phone_number in after.released:
+        holdings.release(conn, account_id, order_id, phone_number)
+    for comment in after.comments:
+        insert_comment(conn, account_id, comment)
+    old, new = before.detail.order, after.detail.order
+    if old.status == PENDING and new.status != PENDING:
+        outbox.enqueue_order_complete(conn, account_id, after.detail)
+    moves: Counter[CountKey] = Counter()
+    moves[queries.count_key(old)] -= 1
+    moves[queries.count_key(new)] += 1
+    return moves
+
+
+def overdue(now: int, limit: int) -> Any:
+    """Pending orders past their deadline that no other worker holds, along the deadline
+    queue (`ix_orders_deadline_at`)."""
+    c = number_orders.c
+    return (
+        select(*DETAIL_COLUMNS)
+        .where(PENDING_ORDER, c.deadline_at <= now)
+        .order_by(c.deadline_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 def use_idempotency_key(
@@ -241,9 +301,13 @@ def _fulfil(
     numbers = {n.phone_number: n for n in settlement.detail.numbers}
     order = settlement.detail.order
     bought += [(account_id, purchased(order, numbers[p], now)) for p in settlement.succeeded]
-    # Every number that could move has moved; the rest wait for requirements, and the
-    # update that supplies them puts the order back on the queue.
-    write_order(conn, account_id, StoredOrder(settlement.detail, None))
+    # Every number that could move has moved; the rest wait for requirements (the worker
+    # comes back when a check ends; an update that supplies values queues the order).
+    write_order(
+        conn, account_id, StoredOrder(settlement.detail, next_review(settlement.detail.numbers))
+    )
+    for comment in settlement.comments:
+        insert_comment(conn, account_id, comment)
     settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
     if settled:
         # Committed with the status change, or not at all: the transactional outbox. This

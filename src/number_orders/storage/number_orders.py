@@ -77,11 +77,8 @@ class SqlNumberOrders(StorePart):
                 changed = change(stored)
                 if changed is None:
                     return stored.detail
-                lifecycle.write_order(conn, account_id, changed)
-                before, after = stored.detail.order, changed.detail.order
-                queries.move_count(
-                    conn, account_id, queries.count_key(before), queries.count_key(after)
-                )
+                moves = lifecycle.commit_change(conn, account_id, stored, changed)
+                queries.add_counts(conn, account_id, moves)
                 return changed.detail
 
         return lifecycle.retrying(attempt)
@@ -181,6 +178,7 @@ class SqlNumberOrders(StorePart):
         bought = [phone_number_rows.row_of(account_id, r) for r in _bought(batch)]
         with self.writing() as conn:
             conn.execute(insert(number_orders), order_rows)
+            lifecycle.insert_parts(conn, account_id, (d.order for d in batch))
             left_out = phone_number_rows.load(conn, bought)
             queries.add_counts(conn, account_id, counts)
             phone_number_rows.add_tallies(conn, account_id, added=bought, removed=left_out)

@@ -37,6 +37,7 @@ ORDER_COLUMNS = (
     number_orders.c.connection_id,
     number_orders.c.messaging_profile_id,
     number_orders.c.billing_group_id,
+    number_orders.c.deadline_at,
 )
 
 
@@ -62,6 +63,7 @@ def order_row(
         "sub_number_orders_ids": orjson.dumps(order.sub_number_orders_ids).decode(),
         "phone_number_details": details_text(detail.numbers),
         "fulfil_at": fulfil_at,
+        "deadline_at": order.deadline,
     }
 
 
@@ -79,9 +81,17 @@ def _number_document(number: OrderedNumber) -> dict[str, Any]:
         "bundle_id": number.bundle_id,
         "requirement_group_id": number.requirement_group_id,
         "regulatory_requirements": [
-            [r.requirement_id, r.field_type, r.field_value] for r in number.regulatory_requirements
+            _requirement_document(r) for r in number.regulatory_requirements
         ],
     }
+
+
+def _requirement_document(r: RegulatoryRequirement) -> list[Any]:
+    """`[id, field_type, value]`, then `reviewed_at` and `declined` only when a value is
+    under review or declined: rows written before checks, and seeded ones, have three."""
+    if r.reviewed_at is None and not r.declined:
+        return [r.requirement_id, r.field_type, r.field_value]
+    return [r.requirement_id, r.field_type, r.field_value, r.reviewed_at, r.declined]
 
 
 def numbers_from_text(text: str) -> list[OrderedNumber]:
@@ -196,4 +206,5 @@ def order_from_row(row: Any) -> NumberOrder:
         connection_id=row.connection_id,
         messaging_profile_id=row.messaging_profile_id,
         billing_group_id=row.billing_group_id,
+        deadline=row.deadline_at,
     )

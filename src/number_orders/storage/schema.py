@@ -73,6 +73,9 @@ number_orders = Table(
     # failing order is moved back on the queue (`fulfil_at`) instead of blocking it.
     Column("fulfil_failures", Integer),
     Column("fulfil_error", Text),
+    # When the order's pending numbers fail for want of approved requirements (created,
+    # or seeded, plus the requirement deadline); NULL for orders settled before it existed.
+    Column("deadline_at", BigInteger),
     PrimaryKeyConstraint("account_id", "id"),
 )
 
@@ -105,6 +108,28 @@ Index(
     number_orders.c.fulfil_at,
     sqlite_where=number_orders.c.fulfil_at.is_not(None),
     postgresql_where=number_orders.c.fulfil_at.is_not(None),
+)
+
+# The deadline worker's queue: pending orders by deadline, so it reads only due ones.
+# Across accounts, like the fulfilment queue.
+Index(
+    "ix_orders_deadline_at",
+    number_orders.c.deadline_at,
+    sqlite_where=number_orders.c.status == "pending",
+    postgresql_where=number_orders.c.status == "pending",
+)
+
+# An order's parts (its sub orders and its numbers) by their own ids: the order they
+# belong to, so `/sub_number_orders/{id}` and `/number_order_phone_numbers/{id}` find it
+# with one primary-key read. Written with the order, never changed.
+order_parts = Table(
+    "order_parts",
+    metadata,
+    Column("account_id", ID, nullable=False),
+    Column("id", ID, nullable=False),
+    Column("order_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    PrimaryKeyConstraint("account_id", "id"),
 )
 
 # Exact counts without scanning orders: one row per combination of the filters that

@@ -25,6 +25,7 @@ from number_orders.storage.database import is_sqlite
 from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.number_reservations import SqlNumberReservations
+from number_orders.storage.order_parts import SqlOrderParts
 from number_orders.storage.pages import PageReader
 from number_orders.storage.phone_numbers import SqlPhoneNumbers
 from number_orders.storage.rate_limits import SqlRateLimits
@@ -47,6 +48,7 @@ class SqlStore(
     SqlAvailableNumbers,
     SqlSandbox,
     SqlPhoneNumbers,
+    SqlOrderParts,
     SqlDocuments,
 ):
     """Every resource's part together, over one engine, with the transactions they share."""

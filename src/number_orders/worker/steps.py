@@ -19,7 +19,7 @@ from number_orders.config import Settings
 from number_orders.domain.sandbox import Drained
 from number_orders.domain.timestamps import now_micros
 from number_orders.service import NumberOrdersService
-from number_orders.worker import documents, requirement_groups, retention
+from number_orders.worker import deadlines, documents, requirement_groups, retention
 from number_orders.worker.delivery import WebhookDelivery
 
 BATCH = 50  # items a step takes at a time; a full batch means more may be due
@@ -82,6 +82,14 @@ def next_document_review(work: Work) -> int | None:
     return work.service.next_document_review_at()
 
 
+def fail_overdue_orders(work: Work) -> int:
+    return len(deadlines.fail_overdue_orders(work.service))
+
+
+def next_deadline(work: Work) -> int | None:
+    return work.service.next_deadline_at()
+
+
 def expire_reservations(work: Work) -> int:
     return work.service.expire_due_reservations(work.batch)
 
@@ -109,6 +117,7 @@ STEPS: tuple[Step, ...] = (
     Step("fulfilment", settle_orders, next_due=next_settlement),
     Step("requirement_groups", review_groups, next_due=next_review),
     Step("documents", review_documents, next_due=next_document_review),
+    Step("deadlines", fail_overdue_orders, next_due=next_deadline),
     Step("reservations", expire_reservations, next_due=next_expiry),
     # A pass can be long (a backlog of old events): the pruner's thread runs it, every
     # `prune_interval` seconds, so it never holds up the step threads.

@@ -26,6 +26,7 @@ from number_orders.storage.interface.number_reservations import (
     Extension,
     NumberReservationStore,
 )
+from number_orders.storage.interface.order_parts import OrderPart, OrderPartStore
 from number_orders.storage.interface.phone_numbers import (
     PHONE_NUMBER_COLUMNS,
     PhoneCountKey,
@@ -62,6 +63,8 @@ __all__ = [
     "NamedFault",
     "NumberOrderStore",
     "NumberReservationStore",
+    "OrderPart",
+    "OrderPartStore",
     "PhoneCountKey",
     "PhoneNumberChange",
     "PhoneNumberStore",
@@ -94,6 +97,7 @@ class Store(
     AvailableNumberStore,
     SandboxStore,
     PhoneNumberStore,
+    OrderPartStore,
     DocumentStore,
     Protocol,
 ):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from number_orders.domain.comments import Comment
 from number_orders.domain.fulfilment import Settlement
 from number_orders.domain.idempotency import IdempotencyKey, PriorRequest
 from number_orders.domain.listing import ListedOrder, ListQuery
@@ -17,10 +18,16 @@ from number_orders.storage.interface.phone_numbers import PhoneCountKey
 
 @dataclass(frozen=True, slots=True)
 class StoredOrder:
-    """An order and when the fulfilment worker should next look at it (None: never)."""
+    """An order and when the fulfilment worker should next look at it (None: never).
+
+    A change also names what goes with it in its transaction: the regulator's comments,
+    and the numbers it failed, whose holdings it frees.
+    """
 
     detail: NumberOrderDetail
     fulfil_at: int | None
+    comments: tuple[Comment, ...] = field(default=())
+    released: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

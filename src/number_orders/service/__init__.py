@@ -1,8 +1,6 @@
-"""Use cases, named after the API operations: one module per resource (`accounts.py`,
-`number_orders.py`, `number_reservations.py`, `webhooks.py`, `webhook_deliveries.py`,
-`rate_limits.py`, `requirements.py`, `requirement_groups.py`, `comments.py`,
-`available_numbers.py`, `retention.py`, `sandbox.py`), each one transaction per call, and
-`NumberOrdersService`, all of them over one store. No HTTP here, and no SQL.
+"""Use cases, named after the API operations: one module per resource in this package,
+each one transaction per call, and `NumberOrdersService`, all of them over one store. No
+HTTP here, and no SQL.
 """
 
 from __future__ import annotations

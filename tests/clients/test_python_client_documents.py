@@ -18,6 +18,7 @@ from number_orders.service import NumberOrdersService
 from number_orders.testing import WebhookReceiver, wait_until
 from tests.http.regulatory import GB_ADDRESS, GB_DOCUMENT, UNKNOWN, Regulatory
 from tests.http.regulatory import regulatory_server as _server
+from tests.support.clients import strict_client
 from tests.support.databases import ENGINES
 from tests.support.orders import number
 
@@ -32,12 +33,8 @@ def server(
 
 
 def strict(server: Regulatory, key: str | None = None) -> Telnyx:
-    return Telnyx(
-        api_key=key or server.key,
-        base_url=server.app.base_url,
-        http_client=server.app.http_client(),
-        max_retries=0,
-        _strict_response_validation=True,
+    return strict_client(
+        server.app.base_url, key or server.key, http_client=server.app.http_client()
     )
 
 

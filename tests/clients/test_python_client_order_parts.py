@@ -13,18 +13,14 @@ from number_orders.service import NumberOrdersService
 from number_orders.testing import WebhookReceiver, wait_until
 from tests.clients.conftest import Served
 from tests.http.regulatory import UNKNOWN
+from tests.support.clients import strict_client
 from tests.support.orders import assert_counts_exact, number
 
 DE_ADDRESS = requirement_id("DE", "address")
 
 
 def strict(served: Served) -> Telnyx:
-    return Telnyx(
-        api_key=served.key,
-        base_url=served.server.base_url,
-        max_retries=0,
-        _strict_response_validation=True,
-    )
+    return strict_client(served.server.base_url, served.key)
 
 
 def test_every_operation_of_the_order_parts(served: Served) -> None:

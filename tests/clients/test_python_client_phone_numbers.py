@@ -21,6 +21,7 @@ from number_orders.service import NumberOrdersService
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import wait_until
 from tests.support.app import new_key
+from tests.support.clients import strict_client
 from tests.support.live import LiveServer
 from tests.support.orders import number
 from tests.support.phone_numbers import assert_tallies_exact, holdings, records
@@ -48,14 +49,11 @@ def owned(store: SqlStore, live: LiveServer) -> Iterator[Owned]:
             body["billing_group_id"] = "bg-1"
         if body:
             service.update_phone_number(account_id, record.id, PhoneNumberUpdate.from_body(body))
-    with strict_client(live, key) as client, strict_client(live, other_key) as other:
+    with (
+        strict_client(live.base_url, key) as client,
+        strict_client(live.base_url, other_key) as other,
+    ):
         yield Owned(client, other, store, account_id)
-
-
-def strict_client(live: LiveServer, key: str) -> Telnyx:
-    return Telnyx(
-        api_key=key, base_url=live.base_url, max_retries=0, _strict_response_validation=True
-    )
 
 
 def settle(client: Telnyx, order_id: str) -> Any:

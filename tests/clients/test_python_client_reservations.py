@@ -22,6 +22,7 @@ from number_orders.storage.schema import number_holdings, reserved_phone_numbers
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import wait_until
 from tests.support.app import new_key
+from tests.support.clients import strict_client
 from tests.support.live import LiveServer
 from tests.support.orders import number
 
@@ -29,9 +30,7 @@ UNKNOWN = "0b1e5a7c-2f4d-4e8a-9c3b-5d6e7f8a9b0c"
 
 
 def strict(live: LiveServer, token: str) -> Telnyx:
-    return Telnyx(
-        api_key=token, base_url=live.base_url, max_retries=0, _strict_response_validation=True
-    )
+    return strict_client(live.base_url, token)
 
 
 @contextmanager

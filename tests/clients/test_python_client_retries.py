@@ -5,8 +5,9 @@ both engines: it recovers from one 503 and gives up on a persistent one, after e
 from __future__ import annotations
 
 import pytest
-from telnyx import InternalServerError, Telnyx
+from telnyx import InternalServerError
 
+from tests.support.clients import strict_client
 from tests.support.orders import number
 from tests.support.sandbox import LiveSandbox
 
@@ -15,12 +16,7 @@ LIST = "/v2/number_orders"
 
 def test_a_single_503_is_retried_and_the_request_succeeds(sandbox: LiveSandbox) -> None:
     account = sandbox.new_account()
-    client = Telnyx(
-        api_key=account.api_key,
-        base_url=sandbox.base_url,
-        max_retries=2,
-        _strict_response_validation=True,
-    )
+    client = strict_client(sandbox.base_url, account.api_key, max_retries=2)
     sandbox.inject_fault(503, account=account, method="POST", path=LIST)
     created = client.number_orders.create(phone_numbers=[{"phone_number": number()}]).data
     assert created is not None and created.status == "pending"
@@ -30,12 +26,7 @@ def test_a_single_503_is_retried_and_the_request_succeeds(sandbox: LiveSandbox) 
 
 def test_a_persistent_503_makes_the_client_give_up(sandbox: LiveSandbox) -> None:
     account = sandbox.new_account()
-    client = Telnyx(
-        api_key=account.api_key,
-        base_url=sandbox.base_url,
-        max_retries=2,
-        _strict_response_validation=True,
-    )
+    client = strict_client(sandbox.base_url, account.api_key, max_retries=2)
     fault = sandbox.inject_fault(503, account=account, path=LIST, times=None)
     with pytest.raises(InternalServerError) as raised:
         client.number_orders.list()

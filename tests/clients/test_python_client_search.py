@@ -12,16 +12,13 @@ from telnyx.types.available_phone_number_list_params import Filter
 from number_orders.storage.sql_store import SqlStore
 from number_orders.testing import wait_until
 from tests.support.app import new_key
+from tests.support.clients import strict_client
 from tests.support.live import LiveServer
 
 
-def strict_client(live: LiveServer, store: SqlStore, account: str) -> Telnyx:
-    return Telnyx(
-        api_key=new_key(store, account),
-        base_url=live.base_url,
-        max_retries=0,
-        _strict_response_validation=True,
-    )
+def client_of(live: LiveServer, store: SqlStore, account: str) -> Telnyx:
+    """A strict client with a new key of `account`."""
+    return strict_client(live.base_url, new_key(store, account))
 
 
 def settled(client: Telnyx, order_id: str) -> Any:
@@ -33,7 +30,7 @@ def settled(client: Telnyx, order_id: str) -> Any:
 
 
 def test_search_order_and_search_again(live: LiveServer, store: SqlStore) -> None:
-    client, other = strict_client(live, store, "acme"), strict_client(live, store, "globex")
+    client, other = client_of(live, store, "acme"), client_of(live, store, "globex")
     filters: Filter = {"locality": "Chicago", "features": ["sms", "voice"], "limit": 10}
     found = client.available_phone_numbers.list(filter=filters)
     assert found.meta is not None and found.meta.total_results == 10
@@ -67,7 +64,7 @@ def test_search_order_and_search_again(live: LiveServer, store: SqlStore) -> Non
 
 
 def test_best_effort_and_number_patterns(live: LiveServer, store: SqlStore) -> None:
-    client = strict_client(live, store, "acme")
+    client = client_of(live, store, "acme")
     found = client.available_phone_numbers.list(
         filter={
             "locality": "Evanston",
@@ -87,7 +84,7 @@ def test_best_effort_and_number_patterns(live: LiveServer, store: SqlStore) -> N
 
 
 def test_blocks(live: LiveServer, store: SqlStore) -> None:
-    client = strict_client(live, store, "acme")
+    client = client_of(live, store, "acme")
     blocks = client.available_phone_number_blocks.list(
         filter={"locality": "Chicago", "phone_number_type": "local"}
     )
@@ -100,7 +97,7 @@ def test_blocks(live: LiveServer, store: SqlStore) -> None:
 
 
 def test_a_bad_filter_is_the_clients_bad_request_error(live: LiveServer, store: SqlStore) -> None:
-    client = strict_client(live, store, "acme")
+    client = client_of(live, store, "acme")
     with pytest.raises(BadRequestError) as raised:
         client.available_phone_numbers.list(filter={"limit": 0, "country_code": "USA"})
     assert raised.value.status_code == 400

@@ -34,6 +34,7 @@ from number_orders.domain.parameters import (
     read_params,
     uuid_text,
 )
+from number_orders.domain.representation import number_json, requirement_json
 from number_orders.domain.requirements_catalogue import PHONE_NUMBER_TYPES
 from number_orders.domain.requirements_status import VALUE_UNAPPROVED
 from number_orders.domain.timestamps import format_micros
@@ -206,7 +207,7 @@ def sub_order_json(
         body["customer_reference"] = order.customer_reference
     if include_numbers:
         body["phone_numbers"] = [
-            _number_core(n, _reviewed_requirement) for n in sub.numbers[:INCLUDED_NUMBERS]
+            number_json(n, _reviewed_requirement) for n in sub.numbers[:INCLUDED_NUMBERS]
         ]
     return body
 
@@ -217,7 +218,7 @@ def order_number_json(
     """`NumberOrderPhoneNumber`; `reviewed` shows each requirement's review status (the
     shape `.../requirement_group` answers with)."""
     sub = sub_order_of_number(detail, number.id)
-    body = _number_core(number, _reviewed_requirement if reviewed else _valued_requirement)
+    body = number_json(number, _reviewed_requirement if reviewed else requirement_json)
     body["order_request_id"] = detail.order.id
     if sub is not None:
         body["sub_number_order_id"] = sub.id
@@ -227,36 +228,8 @@ def order_number_json(
     return body
 
 
-def _number_core(number: OrderedNumber, requirement: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": number.id,
-        "record_type": "number_order_phone_number",
-        "phone_number": number.phone_number,
-        "country_code": number.country_code,
-        "phone_number_type": number.phone_number_type,
-        "regulatory_requirements": [requirement(r) for r in number.regulatory_requirements],
-        "requirements_met": number.requirements_met,
-        "requirements_status": number.requirements_status,
-        "status": number.status,
-    }
-    if number.bundle_id is not None:
-        body["bundle_id"] = number.bundle_id
-    return body
-
-
-def _valued_requirement(r: RegulatoryRequirement) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "record_type": "phone_number_regulatory_requirement",
-        "requirement_id": r.requirement_id,
-        "field_type": r.field_type,
-    }
-    if r.field_value is not None:
-        body["field_value"] = r.field_value
-    return body
-
-
 def _reviewed_requirement(r: RegulatoryRequirement) -> dict[str, Any]:
-    body = _valued_requirement(r)
+    body = requirement_json(r)
     body["status"] = AWAITING_VALUE if r.status == VALUE_UNAPPROVED else r.status
     return body
 

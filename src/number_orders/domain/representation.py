@@ -6,9 +6,15 @@ both use these, so a client sees the same object either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from number_orders.domain.orders import NumberOrder, NumberOrderDetail, OrderedNumber
+from number_orders.domain.orders import (
+    NumberOrder,
+    NumberOrderDetail,
+    OrderedNumber,
+    RegulatoryRequirement,
+)
 from number_orders.domain.timestamps import format_micros
 
 
@@ -71,22 +77,31 @@ def order_json(order: NumberOrder) -> dict[str, Any]:
     return order_shape(order, numbers, order.sub_number_orders_ids)
 
 
-def number_json(number: OrderedNumber) -> dict[str, Any]:
+def requirement_json(r: RegulatoryRequirement) -> dict[str, Any]:
+    """A number's requirement as an order shows it: its value once one is given."""
+    body: dict[str, Any] = {
+        "record_type": "phone_number_regulatory_requirement",
+        "requirement_id": r.requirement_id,
+        "field_type": r.field_type,
+    }
+    if r.field_value is not None:
+        body["field_value"] = r.field_value
+    return body
+
+
+def number_json(
+    number: OrderedNumber,
+    requirement: Callable[[RegulatoryRequirement], dict[str, Any]] = requirement_json,
+) -> dict[str, Any]:
+    """An order's number (`NumberOrderPhoneNumber`'s core); `requirement` shapes each of
+    its requirements (the order parts' views add a review status)."""
     body: dict[str, Any] = {
         "id": number.id,
         "record_type": "number_order_phone_number",
         "phone_number": number.phone_number,
         "country_code": number.country_code,
         "phone_number_type": number.phone_number_type,
-        "regulatory_requirements": [
-            {
-                "record_type": "phone_number_regulatory_requirement",
-                "requirement_id": r.requirement_id,
-                "field_type": r.field_type,
-                **({"field_value": r.field_value} if r.field_value is not None else {}),
-            }
-            for r in number.regulatory_requirements
-        ],
+        "regulatory_requirements": [requirement(r) for r in number.regulatory_requirements],
         "requirements_met": number.requirements_met,
         "requirements_status": number.requirements_status,
         "status": number.status,

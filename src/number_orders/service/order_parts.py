@@ -98,14 +98,7 @@ class OrderParts:
     def update_sub_number_order(
         self, account_id: str, sub_id: str, update: OrderUpdate
     ) -> SubOrderFound:
-        delay = self.fulfilment_delay
-        documents = document_statuses(self.store, account_id, update)
-
-        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
-            scope = _sub_found(detail, sub_id).sub.number_ids
-            return update.apply(detail, now, delay, only=scope, documents=documents)
-
-        return _sub_found(self._change_part(account_id, sub_id, SUB_NUMBER_ORDER, change), sub_id)
+        return _sub_found(self._supply(account_id, sub_id, SUB_NUMBER_ORDER, update), sub_id)
 
     def cancel_sub_number_order(self, account_id: str, sub_id: str) -> SubOrderFound:
         """The sub order's pending numbers fail and are free again; a 422 once settled."""
@@ -118,14 +111,8 @@ class OrderParts:
     def update_sub_number_order_requirement_group(
         self, account_id: str, sub_id: str, group_id: str
     ) -> SubOrderFound:
-        self._order_of(account_id, sub_id, SUB_NUMBER_ORDER)  # an unknown sub order is a 404
-        group = self._approved_group(account_id, group_id)
-
-        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
-            sub = _sub_found(detail, sub_id).sub
-            return with_numbers(detail, apply_to_numbers(group, sub.numbers), now)
-
-        return _sub_found(self._change_part(account_id, sub_id, SUB_NUMBER_ORDER, change), sub_id)
+        changed = self._apply_group(account_id, sub_id, SUB_NUMBER_ORDER, group_id)
+        return _sub_found(changed, sub_id)
 
     # -- number order phone numbers --------------------------------------------------------
 
@@ -149,27 +136,13 @@ class OrderParts:
     def update_number_order_phone_number(
         self, account_id: str, number_id: str, update: OrderUpdate
     ) -> NumberFound:
-        delay = self.fulfilment_delay
-        documents = document_statuses(self.store, account_id, update)
-
-        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
-            only = frozenset({number_id})
-            return update.apply(detail, now, delay, only=only, documents=documents)
-
-        changed = self._change_part(account_id, number_id, PHONE_NUMBER, change)
+        changed = self._supply(account_id, number_id, PHONE_NUMBER, update)
         return _number_found(changed, number_id)
 
     def update_number_order_phone_number_requirement_group(
         self, account_id: str, number_id: str, group_id: str
     ) -> NumberFound:
-        self._order_of(account_id, number_id, PHONE_NUMBER)
-        group = self._approved_group(account_id, group_id)
-
-        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
-            number = _number_found(detail, number_id).number
-            return with_numbers(detail, apply_to_numbers(group, [number]), now)
-
-        changed = self._change_part(account_id, number_id, PHONE_NUMBER, change)
+        changed = self._apply_group(account_id, number_id, PHONE_NUMBER, group_id)
         return _number_found(changed, number_id)
 
     # -- deadlines -------------------------------------------------------------------------
@@ -203,6 +176,32 @@ class OrderParts:
         if detail is None:
             raise _not_found(kind)
         return detail
+
+    def _supply(
+        self, account_id: str, part_id: str, kind: str, update: OrderUpdate
+    ) -> NumberOrderDetail:
+        """Requirement values for the part's numbers, as the order's update takes them."""
+        delay = self.fulfilment_delay
+        documents = document_statuses(self.store, account_id, update)
+
+        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
+            scope = frozenset(n.id for n in _numbers_of(detail, part_id, kind))
+            return update.apply(detail, now, delay, only=scope, documents=documents)
+
+        return self._change_part(account_id, part_id, kind, change)
+
+    def _apply_group(
+        self, account_id: str, part_id: str, kind: str, group_id: str
+    ) -> NumberOrderDetail:
+        """An approved group's values on the part's numbers."""
+        self._order_of(account_id, part_id, kind)  # an unknown part is a 404 first
+        group = self._approved_group(account_id, group_id)
+
+        def change(detail: NumberOrderDetail, now: int) -> NumberOrderDetail | None:
+            numbers = _numbers_of(detail, part_id, kind)
+            return with_numbers(detail, apply_to_numbers(group, numbers), now)
+
+        return self._change_part(account_id, part_id, kind, change)
 
     def _change_part(
         self, account_id: str, part_id: str, kind: str, part_change: PartChange
@@ -251,6 +250,12 @@ def _number_found(detail: NumberOrderDetail, number_id: str) -> NumberFound:
     if number is None:
         raise _not_found(PHONE_NUMBER)
     return NumberFound(detail, number)
+
+
+def _numbers_of(detail: NumberOrderDetail, part_id: str, kind: str) -> list[OrderedNumber]:
+    if kind == SUB_NUMBER_ORDER:
+        return list(_sub_found(detail, part_id).sub.numbers)
+    return [_number_found(detail, part_id).number]
 
 
 def _not_found(kind: str) -> errors.ApiError:

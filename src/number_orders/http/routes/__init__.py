@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -20,6 +22,7 @@ from number_orders.config import Settings
 from number_orders.service import NumberOrdersService
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 def all_routes() -> list[BaseRoute]:
@@ -49,6 +52,13 @@ def account_of(request: Request) -> str:
     """The account the guard authenticated the request's key for."""
     account_id: str = request.scope["state"]["account_id"]
     return account_id
+
+
+async def on_record(request: Request, call: Callable[[NumberOrdersService, str, str], T]) -> T:
+    """`call(service, account, the record id in the path)` on a thread: the one service
+    call of a route about the record its path names."""
+    record_id: str = request.path_params["id"]
+    return await run_in_threadpool(call, service_of(request), account_of(request), record_id)
 
 
 def body_limit_of(request: Request) -> int:

@@ -21,8 +21,9 @@ from number_orders.domain.updating import OrderUpdate
 from number_orders.http.bodies import read_json_object
 from number_orders.http.query_string import parse_pairs
 from number_orders.http.responses import json_response
-from number_orders.http.routes import account_of, body_limit_of, route, service_of
+from number_orders.http.routes import account_of, body_limit_of, on_record, route, service_of
 from number_orders.http.serializers import data_bytes
+from number_orders.service import NumberOrdersService
 from number_orders.service.order_parts import NumberFound, SubOrderFound
 
 
@@ -100,11 +101,7 @@ async def list_number_order_phone_numbers(request: Request) -> Response:
 
 
 async def retrieve_number_order_phone_number(request: Request) -> Response:
-    found = await run_in_threadpool(
-        service_of(request).retrieve_number_order_phone_number,
-        account_of(request),
-        request.path_params["id"],
-    )
+    found = await on_record(request, NumberOrdersService.retrieve_number_order_phone_number)
     return _number(found)
 
 

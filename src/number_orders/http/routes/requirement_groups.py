@@ -17,7 +17,8 @@ from number_orders.domain.requirement_groups import (
 from number_orders.http.bodies import read_json_object
 from number_orders.http.query_string import parse_pairs
 from number_orders.http.responses import json_response
-from number_orders.http.routes import account_of, body_limit_of, route, service_of
+from number_orders.http.routes import account_of, body_limit_of, on_record, route, service_of
+from number_orders.service import NumberOrdersService
 
 
 def _group_response(group: RequirementGroup) -> Response:
@@ -41,11 +42,7 @@ async def create_requirement_group(request: Request) -> Response:
 
 
 async def retrieve_requirement_group(request: Request) -> Response:
-    found = await run_in_threadpool(
-        service_of(request).retrieve_requirement_group,
-        account_of(request),
-        request.path_params["id"],
-    )
+    found = await on_record(request, NumberOrdersService.retrieve_requirement_group)
     return _group_response(found)
 
 
@@ -65,20 +62,12 @@ async def update_requirement_group(request: Request) -> Response:
 
 
 async def delete_requirement_group(request: Request) -> Response:
-    deleted = await run_in_threadpool(
-        service_of(request).delete_requirement_group,
-        account_of(request),
-        request.path_params["id"],
-    )
+    deleted = await on_record(request, NumberOrdersService.delete_requirement_group)
     return _group_response(deleted)
 
 
 async def submit_requirement_group_for_approval(request: Request) -> Response:
-    submitted = await run_in_threadpool(
-        service_of(request).submit_requirement_group_for_approval,
-        account_of(request),
-        request.path_params["id"],
-    )
+    submitted = await on_record(request, NumberOrdersService.submit_requirement_group_for_approval)
     return _group_response(submitted)
 
 

@@ -13,8 +13,9 @@ from starlette.responses import Response
 from number_orders.domain.webhook_deliveries import DeliveriesQuery, delivery_json
 from number_orders.http.query_string import parse_pairs
 from number_orders.http.responses import json_response
-from number_orders.http.routes import account_of, route, service_of
+from number_orders.http.routes import account_of, on_record, route, service_of
 from number_orders.http.serializers import data_bytes
+from number_orders.service import NumberOrdersService
 
 
 async def list_webhook_deliveries(request: Request) -> Response:
@@ -30,20 +31,12 @@ async def list_webhook_deliveries(request: Request) -> Response:
 
 
 async def retrieve_webhook_delivery(request: Request) -> Response:
-    delivery = await run_in_threadpool(
-        service_of(request).retrieve_webhook_delivery,
-        account_of(request),
-        request.path_params["id"],
-    )
+    delivery = await on_record(request, NumberOrdersService.retrieve_webhook_delivery)
     return json_response(data_bytes(delivery_json(delivery)))
 
 
 async def redeliver_webhook_delivery(request: Request) -> Response:
-    delivery = await run_in_threadpool(
-        service_of(request).redeliver_webhook_delivery,
-        account_of(request),
-        request.path_params["id"],
-    )
+    delivery = await on_record(request, NumberOrdersService.redeliver_webhook_delivery)
     return json_response(data_bytes(delivery_json(delivery)))
 
 

@@ -63,7 +63,7 @@ bench: $(BENCH_STAMP)
 
 ## make bench-large: the same on PostgreSQL at 10^7 orders
 bench-large: $(BENCH_STAMP)
-	$(PY) -m bench.run --sizes 10000000 --engines postgresql --name large
+	$(PY) -m bench.run --sizes 10000,10000000 --engines postgresql --parts list --name large
 ## make bench-webhooks: webhook delivery throughput and latency on both engines
 bench-webhooks: $(STAMP)
 	$(PY) -m bench.webhook_delivery --engine sqlite

@@ -33,7 +33,7 @@ shell-tools:
 
 ## make test: lint, types, and the whole suite on SQLite and a throwaway PostgreSQL
 test: $(STAMP) $(NODE_DIR)/node_modules/.installed chromium shell-tools lint typecheck
-	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider --durations=20
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
@@ -60,10 +60,12 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.run --sizes 10000,100000,1000000 --engines sqlite,postgresql
 	$(PY) -m bench.journal_cost --engines sqlite,postgresql
 	$(PY) -m bench.create_rate --engines sqlite,postgresql
+	$(PY) -m bench.goals
 
 ## make bench-large: the same on PostgreSQL at 10^7 orders
 bench-large: $(BENCH_STAMP)
 	$(PY) -m bench.run --sizes 10000,10000000 --engines postgresql --parts list --name large
+	$(PY) -m bench.goals
 ## make bench-webhooks: webhook delivery throughput and latency on both engines
 bench-webhooks: $(STAMP)
 	$(PY) -m bench.webhook_delivery --engine sqlite

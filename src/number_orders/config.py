@@ -36,7 +36,9 @@ from number_orders.domain.available_numbers import (
     Inventory,
     parse_countries,
 )
+from number_orders.domain.number_reservations import RESERVATION_SECONDS
 from number_orders.domain.regulatory import RequirementRules
+from number_orders.domain.requirements_status import DEADLINE_DAYS
 
 # Relative to the working directory, as `make run` and a first `serve` expect.
 DEFAULT_DATABASE_URL = "sqlite:///var/number-orders.sqlite3"
@@ -175,7 +177,7 @@ SETTINGS: tuple[Setting, ...] = (
         "deadline_days",
         "NUMBER_ORDERS_DEADLINE_DAYS",
         float,
-        30.0,
+        DEADLINE_DAYS,
         "days a pending number waits for approved requirements before it fails",
         above=0,
         maximum=36_500,
@@ -258,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         "reservation_seconds",
         "NUMBER_ORDERS_RESERVATION_SECONDS",
         int,
-        1800,
+        RESERVATION_SECONDS,
         "how long a number reservation (and each extension of it) holds its numbers",
         minimum=1,
         metavar="SECONDS",

@@ -26,6 +26,7 @@ from number_orders.errors import ApiError, Problem, bad_phone_number, invalid_bo
 
 RESERVATION_STATUSES = (PENDING, SUCCESS, FAILURE)
 MAX_NUMBERS = 100
+RESERVATION_SECONDS = 1800  # how long a reservation (and each extension) holds its numbers
 
 # A number's life in a reservation (`reserved_phone_numbers.state`).
 DECIDING, RESERVED, EXPIRED, ORDERED, REFUSED = "pending", "reserved", "expired", "ordered", FAILURE

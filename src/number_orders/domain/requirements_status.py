@@ -30,7 +30,8 @@ VALUE_DECLINED = "declined"
 
 DECLINE = "decline"  # the value every check declines, like a test card that always fails
 DAY = 86_400 * 1_000_000
-DEFAULT_DEADLINE = 30 * DAY
+DEADLINE_DAYS = 30.0  # how long a pending number waits for approved requirements
+DEFAULT_DEADLINE = int(DEADLINE_DAYS * DAY)
 
 
 def declines(field_value: str) -> bool:

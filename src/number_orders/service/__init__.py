@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from number_orders.domain.available_numbers import Inventory
 from number_orders.domain.forced_outcomes import FORCED_FIELD_TYPES
+from number_orders.domain.number_reservations import RESERVATION_SECONDS
 from number_orders.domain.regulatory import RequirementRules
 from number_orders.domain.requirements_catalogue import Catalogue
-from number_orders.domain.requirements_status import DAY
+from number_orders.domain.requirements_status import DAY, DEADLINE_DAYS
 from number_orders.service.accounts import Accounts, IssuedKey
 from number_orders.service.available_numbers import AvailableNumbers
 from number_orders.service.comments import Comments
@@ -74,9 +75,9 @@ class NumberOrdersService(
         store: Store,
         rules: RequirementRules | None = None,
         fulfilment_delay: float = 0.0,
-        deadline_days: float = 30.0,
+        deadline_days: float = DEADLINE_DAYS,
         auth_cache_seconds: float = 0.0,
-        reservation_seconds: int = 1800,
+        reservation_seconds: int = RESERVATION_SECONDS,
         inventory: Inventory | None = None,
     ) -> None:
         self.store = store

@@ -13,6 +13,7 @@ from number_orders.domain.phone_numbers import PhoneNumber
 from number_orders.seed.factory import OrderFactory
 from number_orders.seed.rows import RowMaker
 from number_orders.service import NumberOrdersService
+from number_orders.storage.phone_number_rows import record_of, row_of
 from number_orders.storage.sql_store import SqlStore
 from tests.support.orders import assert_counts_exact
 from tests.support.phone_numbers import assert_tallies_exact, holdings, records
@@ -125,3 +126,28 @@ def test_a_seed_that_outgrows_its_number_shares_still_owns_each_number_once(
     assert {r.phone_number for r in owned} == set(offered)
     assert len(owned) == len(set(offered))
     assert_tallies_exact(store)
+
+
+def test_a_row_reads_back_as_the_record_it_was_written_from() -> None:
+    # Every field different from its default and from the others, so a column read
+    # into the wrong field shows.
+    record = PhoneNumber(
+        id="1234567890123456789",
+        phone_number="+13125550123",
+        country_iso_alpha2="US",
+        phone_number_type="local",
+        order_id="order-1",
+        purchased_at=1,
+        updated_at=2,
+        status="port-pending",
+        source_type="port_request",
+        customer_reference="ref",
+        connection_id="conn",
+        billing_group_id="billing",
+        tags=("a", "b"),
+        external_pin="1234",
+        hd_voice_enabled=True,
+        address_id="address",
+    )
+    assert record_of(row_of("acme", record)) == record
+    assert record_of(row_of("acme", replace(record, tags=()))).tags == ()

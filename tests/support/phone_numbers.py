@@ -25,7 +25,7 @@ from number_orders.storage.sql_store import SqlStore
 def records(store: SqlStore, account_id: str | None = None) -> list[PhoneNumber]:
     """Every stored record (of one account), newest purchase first."""
     c = phone_numbers.c
-    statement = select(c.account_id, *COLUMNS).order_by(c.purchased_at.desc(), c.id.desc())
+    statement = select(*COLUMNS).order_by(c.purchased_at.desc(), c.id.desc())
     if account_id is not None:
         statement = statement.where(c.account_id == account_id)
     with store.reading() as conn:
@@ -43,9 +43,8 @@ def holdings(store: SqlStore) -> dict[str, tuple[str, str, str]]:
 def assert_tallies_exact(store: SqlStore) -> None:
     """The tallies and tag rows equal what the records say, and every record's number is
     held `owned` by its account and order."""
-    c = phone_numbers.c
     with store.reading() as conn:
-        rows = conn.execute(select(c.account_id, *COLUMNS)).all()
+        rows = conn.execute(select(*COLUMNS)).all()
         stored_totals = _stored(conn, phone_number_counts, PHONE_TALLY_KEYS)
         stored_values = _stored(
             conn, phone_number_value_counts, ("field", "value", *PHONE_TALLY_KEYS)

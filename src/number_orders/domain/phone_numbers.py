@@ -84,43 +84,67 @@ def released(record: PhoneNumber) -> PhoneNumber:
     return replace(record, status=DELETED)
 
 
+# `PhoneNumberDetailed` in the spec's order, with the defaults of every setting this
+# sandbox does not have (no connection names, messaging profiles or emergency addresses).
+_DETAILED: dict[str, Any] = {
+    "id": None,
+    "record_type": "phone_number",
+    "phone_number": None,
+    "status": None,
+    "country_iso_alpha2": None,
+    "phone_number_type": None,
+    "source_type": None,
+    "tags": None,
+    "customer_reference": None,
+    "connection_id": None,
+    "connection_name": None,
+    "billing_group_id": None,
+    "external_pin": None,
+    "hd_voice_enabled": None,
+    "messaging_profile_id": None,
+    "messaging_profile_name": None,
+    "emergency_address_id": None,
+    "emergency_enabled": False,
+    "emergency_status": "disabled",
+    "inbound_call_screening": "disabled",
+    "call_forwarding_enabled": True,
+    "call_recording_enabled": False,
+    "caller_id_name_enabled": False,
+    "cnam_listing_enabled": False,
+    "t38_fax_gateway_enabled": False,
+    "deletion_lock_enabled": False,
+    "activated_at": None,
+    "purchased_at": None,
+    "created_at": None,
+    "updated_at": None,
+}
+
+
 def phone_number_json(record: PhoneNumber) -> dict[str, Any]:
-    """`PhoneNumberDetailed`: every field of the spec, its defaults where this sandbox has
-    no such setting (no connection names, messaging profiles or emergency addresses)."""
+    """`PhoneNumberDetailed`: the record's fields over the defaults (a copy keeps their
+    order; the list builds one per number)."""
     purchased_at = format_micros(record.purchased_at)
-    return {
-        "id": record.id,
-        "record_type": "phone_number",
-        "phone_number": record.phone_number,
-        "status": record.status,
-        "country_iso_alpha2": record.country_iso_alpha2,
-        "phone_number_type": record.phone_number_type,
-        "source_type": record.source_type,
-        "tags": list(record.tags),
-        "customer_reference": record.customer_reference,
-        "connection_id": record.connection_id,
-        "connection_name": None,
-        "billing_group_id": record.billing_group_id,
-        "external_pin": record.external_pin,
-        "hd_voice_enabled": record.hd_voice_enabled,
-        "messaging_profile_id": None,
-        "messaging_profile_name": None,
-        "emergency_address_id": None,
-        "emergency_enabled": False,
-        "emergency_status": "disabled",
-        "inbound_call_screening": "disabled",
-        "call_forwarding_enabled": True,
-        "call_recording_enabled": False,
-        "caller_id_name_enabled": False,
-        "cnam_listing_enabled": False,
-        "t38_fax_gateway_enabled": False,
-        "deletion_lock_enabled": False,
-        # Active from the moment it is bought.
-        "activated_at": purchased_at,
-        "purchased_at": purchased_at,
-        "created_at": format_micros(record.created_at),
-        "updated_at": format_micros(record.updated_at),
-    }
+    body = _DETAILED.copy()
+    body["id"] = record.id
+    body["phone_number"] = record.phone_number
+    body["status"] = record.status
+    body["country_iso_alpha2"] = record.country_iso_alpha2
+    body["phone_number_type"] = record.phone_number_type
+    body["source_type"] = record.source_type
+    body["tags"] = list(record.tags)
+    body["customer_reference"] = record.customer_reference
+    body["connection_id"] = record.connection_id
+    body["billing_group_id"] = record.billing_group_id
+    body["external_pin"] = record.external_pin
+    body["hd_voice_enabled"] = record.hd_voice_enabled
+    # Active, and created, the moment it is bought.
+    body["activated_at"] = body["purchased_at"] = body["created_at"] = purchased_at
+    body["updated_at"] = (
+        purchased_at
+        if record.updated_at == record.purchased_at
+        else format_micros(record.updated_at)
+    )
+    return body
 
 
 # Fields of `PhoneNumberDetailed` that `PhoneNumberDeletedDetailed` does not have.

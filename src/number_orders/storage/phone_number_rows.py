@@ -66,24 +66,45 @@ def row_of(account_id: str, record: PhoneNumber) -> tuple[Any, ...]:
 
 
 def record_of(row: Any) -> PhoneNumber:
-    """A row selected with `COLUMNS` as the record."""
+    """A row selected with `COLUMNS` as the record (by position: a row's attributes cost
+    more than the rest of this together)."""
+    (
+        _account_id,
+        number_id,
+        phone_number,
+        status,
+        country,
+        number_type,
+        source_type,
+        customer_reference,
+        connection_id,
+        billing_group_id,
+        tags,
+        _tagged,
+        external_pin,
+        hd_voice_enabled,
+        address_id,
+        order_id,
+        purchased_at,
+        updated_at,
+    ) = row
     return PhoneNumber(
-        id=row.id,
-        phone_number=row.phone_number,
-        country_iso_alpha2=row.country_iso_alpha2,
-        phone_number_type=row.phone_number_type,
-        order_id=row.order_id,
-        purchased_at=row.purchased_at,
-        updated_at=row.updated_at,
-        status=row.status,
-        source_type=row.source_type,
-        customer_reference=row.customer_reference,
-        connection_id=row.connection_id,
-        billing_group_id=row.billing_group_id,
-        tags=tuple(orjson.loads(row.tags)),
-        external_pin=row.external_pin,
-        hd_voice_enabled=bool(row.hd_voice_enabled),
-        address_id=row.address_id,
+        number_id,
+        phone_number,
+        country,
+        number_type,
+        order_id,
+        purchased_at,
+        updated_at,
+        status,
+        source_type,
+        customer_reference,
+        connection_id,
+        billing_group_id,
+        tuple(orjson.loads(tags)) if tags != "[]" else (),
+        external_pin,
+        bool(hd_voice_enabled),
+        address_id,
     )
 
 

@@ -9,8 +9,8 @@ that measured faster than dropping the indexes and building them again afterward
 A batch is `BATCH_ROWS` orders. The keys that do not grow with time (order parts' and
 numbers' random ids, the numbers themselves) land all over their indexes, and SQLite
 writes every page a transaction changed to the WAL at its commit: fewer, larger
-transactions write each such page fewer times (at 10^5 orders the WAL came to half the
-size it had with batches of 10^4). The loading connection gets a page cache large
+transactions write each such page fewer times (a seed of 10^5 orders wrote 0.66 GB of
+WAL, against 1.19 GB in batches of 10^4). The loading connection gets a page cache large
 enough to keep those indexes' pages between statements.
 """
 

@@ -4,10 +4,8 @@ taken) leaves the others committed, each caller with its own answer."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import threading
-import time
 from typing import Any
 
 from sqlalchemy import select
@@ -122,66 +120,3 @@ def test_two_creates_of_one_number_in_a_group_leave_it_to_the_first(store: SqlSt
     assert answers == {"first": None, "second": None}
     assert holder(store, shared) == first.detail.order.id
     assert store.retrieve_number_order(theirs, second.detail.order.id) is not None
-
-
-def create_in_one_group_awaited(
-    store: SqlStore, creates: dict[str, tuple[str, StoredOrder, IdempotencyKey | None]]
-) -> dict[str, Any]:
-    """`create_in_one_group` from coroutines of one event loop instead of threads."""
-    answers: dict[str, Any] = {}
-    groups = store.create_groups
-    before = groups.groups
-
-    async def create(name: str) -> None:
-        try:
-            answers[name] = await store.create_number_order_async(*creates[name])
-        except Exception as error:
-            answers[name] = error
-
-    async def main() -> None:
-        tasks = []
-        with groups.turn:
-            for count, name in enumerate(creates, start=1):
-                tasks.append(asyncio.create_task(create(name)))
-                deadline = time.monotonic() + 10
-                while groups.queued != count:
-                    assert time.monotonic() < deadline
-                    await asyncio.sleep(0.001)
-        await asyncio.gather(*tasks)
-
-    asyncio.run(main())
-    assert groups.groups == before + 1
-    return answers
-
-
-def test_awaited_creates_commit_as_one_group_and_one_failing_for_its_own_reason_runs_alone(
-    store: SqlStore,
-) -> None:
-    mine = store.ensure_account("acme").account_id
-    theirs = store.ensure_account("other").account_id
-    earlier = stored(number())
-    assert store.create_number_order(mine, earlier, IdempotencyKey("used", "body-1")) is None
-
-    plain, twin, other = stored(number()), stored(number()), stored(number())
-    answers = create_in_one_group_awaited(
-        store,
-        {
-            "plain": (mine, plain, None),
-            "key used before": (mine, stored(number()), IdempotencyKey("used", "body-2")),
-            "key first": (mine, twin, IdempotencyKey("twice", "body-3")),
-            "key again": (mine, stored(number()), IdempotencyKey("twice", "body-3")),
-            "id taken": (mine, stored(number(), order_id=earlier.detail.order.id), None),
-            "other account": (theirs, other, None),
-        },
-    )
-
-    assert answers["plain"] is None and answers["key first"] is None
-    assert answers["key used before"] == PriorRequest("body-1", earlier.detail.order.id)
-    assert answers["key again"] == PriorRequest("body-3", twin.detail.order.id)
-    assert isinstance(answers["id taken"], Exception)
-    assert answers["other account"] is None
-    for account_id, order in ((mine, plain), (mine, twin), (theirs, other)):
-        assert store.retrieve_number_order(account_id, order.detail.order.id) == order.detail
-        assert holder(store, order.detail.numbers[0].phone_number) == order.detail.order.id
-    assert store.list_number_orders(mine, ListQuery.from_params([]))[1] == 3
-    assert store.list_number_orders(theirs, ListQuery.from_params([]))[1] == 1

@@ -4,11 +4,9 @@ on, and writes work again by themselves once the store takes them. Both engines.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -181,34 +179,3 @@ def test_a_group_of_creates_the_store_refuses_acknowledges_none(
     assert (page, total) == ([], 0)
     again = service.create_number_order(account_id, orders[0])
     assert store.retrieve_number_order(account_id, again.order.id) == again
-
-
-def test_a_group_of_awaited_creates_the_store_refuses_acknowledges_none(
-    engine_name: str, database_url: str, store: SqlStore
-) -> None:
-    """The same outage for creates awaited on an event loop (the HTTP handler's way):
-    each gets the outage, none of the orders is there."""
-    account_id = store.ensure_account("acme").account_id
-    orders = [NewOrder.from_body(order_body(number())) for _ in range(4)]
-
-    async def create_all(service: NumberOrdersService) -> list[Any]:
-        groups = refused_store.create_groups
-        with groups.turn:
-            tasks = [
-                asyncio.create_task(service.create_number_order_async(account_id, order))
-                for order in orders
-            ]
-            deadline = time.monotonic() + 10
-            while groups.queued != len(orders):
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.001)
-        return await asyncio.gather(*tasks, return_exceptions=True)
-
-    with refusing_writes(engine_name, store):
-        refused_store = open_store(database_url)  # its connections open read-only
-        answers = asyncio.run(create_all(NumberOrdersService(refused_store)))
-        assert refused_store.create_groups.groups == 1
-        refused_store.close()
-    assert len(answers) == 4 and all(isinstance(a, StoreUnavailable) for a in answers)
-    page, total = store.list_number_orders(account_id, ListQuery.from_params([]))
-    assert (page, total) == ([], 0)

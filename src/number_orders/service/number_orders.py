@@ -3,7 +3,6 @@ loading orders in bulk (seed, demo)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -12,12 +11,7 @@ from number_orders import errors
 from number_orders.domain.creating import NewOrder, build_order
 from number_orders.domain.documents import named_document_ids
 from number_orders.domain.fulfilment import has_work, settle
-from number_orders.domain.idempotency import (
-    HEADER,
-    RETENTION_MICROS,
-    IdempotencyKey,
-    PriorRequest,
-)
+from number_orders.domain.idempotency import HEADER, RETENTION_MICROS, IdempotencyKey
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import PENDING, NumberOrderDetail, parse_order_id
 from number_orders.domain.regulatory import RequirementRules
@@ -47,10 +41,6 @@ class Page:
         return self.query.total_pages(self.total_results)
 
 
-# Numbers an order may hold and still be built on the event loop (`create_number_order_async`).
-INLINE_NUMBERS = 16
-
-
 class OrderStores(NumberOrderStore, RequirementGroupStore, DocumentStore, Protocol):
     """Orders, and the requirement groups and documents their requirements may name."""
 
@@ -74,44 +64,14 @@ class NumberOrders:
         self, account_id: str, new: NewOrder, idempotency: IdempotencyKey | None = None
     ) -> NumberOrderDetail:
         """A new pending order; with a key used before, the order that key made."""
-        stored = self._new_order(account_id, new)
-        prior = self.store.create_number_order(account_id, stored, idempotency)
-        return self._created(account_id, stored, idempotency, prior)
-
-    async def create_number_order_async(
-        self, account_id: str, new: NewOrder, idempotency: IdempotencyKey | None = None
-    ) -> NumberOrderDetail:
-        """`create_number_order` on the event loop: the commit is awaited, not waited
-        for on a thread. What would hold the loop up goes to a thread: building a large
-        order, reading the requirement groups its numbers name, and reading the order a
-        key used before made."""
-        if len(new.numbers) > INLINE_NUMBERS or any(n.requirement_group_id for n in new.numbers):
-            stored = await asyncio.to_thread(self._new_order, account_id, new)
-        else:
-            stored = self._new_order(account_id, new)
-        prior = await self.store.create_number_order_async(account_id, stored, idempotency)
-        if prior is None:
-            return self._created(account_id, stored, idempotency, prior)
-        return await asyncio.to_thread(self._created, account_id, stored, idempotency, prior)
-
-    def _new_order(self, account_id: str, new: NewOrder) -> StoredOrder:
         now = now_micros()
         built = build_order(new, self.rules, now, deadline_period=self.deadline_period)
         detail = self._with_groups(account_id, built)
-        return StoredOrder(detail, self._due(detail, now))
-
-    def _created(
-        self,
-        account_id: str,
-        stored: StoredOrder,
-        idempotency: IdempotencyKey | None,
-        prior: PriorRequest | None,
-    ) -> NumberOrderDetail:
-        """The answer to a create the store has taken: the new order, or (a key used
-        before) the order the key made."""
+        stored = StoredOrder(detail, self._due(detail, now))
+        prior = self.store.create_number_order(account_id, stored, idempotency)
         if prior is None:
             self._queued(stored)
-            return stored.detail
+            return detail
         assert idempotency is not None
         if prior.fingerprint != idempotency.fingerprint:
             raise errors.idempotency_key_reused(HEADER)

@@ -66,12 +66,6 @@ class SqlNumberOrders(StorePart):
         # With other creates of this process, in one transaction (`creates.py`).
         return self.create_groups.submit(NewCreate(account_id, order, idempotency))
 
-    async def create_number_order_async(
-        self, account_id: str, order: StoredOrder, idempotency: IdempotencyKey | None
-    ) -> PriorRequest | None:
-        # The same groups; the caller waits on its event loop, not on a thread.
-        return await self.create_groups.submit_async(NewCreate(account_id, order, idempotency))
-
     def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None:
         with self.reading() as conn:
             row = conn.execute(lifecycle.select_order(account_id, order_id)).first()

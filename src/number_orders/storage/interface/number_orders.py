@@ -89,16 +89,6 @@ class NumberOrderStore(Protocol):
         idempotency key was used before, write nothing and say what it was used for."""
         ...
 
-    async def create_number_order_async(
-        self,
-        account_id: str,
-        order: StoredOrder,
-        idempotency: IdempotencyKey | None,
-    ) -> PriorRequest | None:
-        """`create_number_order` awaited on an event loop, which it never blocks: the
-        answer comes once the order's transaction has committed."""
-        ...
-
     def retrieve_number_order(self, account_id: str, order_id: str) -> NumberOrderDetail | None: ...
 
     def update_number_order(

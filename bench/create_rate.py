@@ -3,19 +3,23 @@ acknowledges while page 1 is listed beside the creates, against the HTTP server'
 
 For each engine a fresh database (PostgreSQL with its durability settings on: fsync,
 synchronous commit, full page writes, so an acknowledged order is on disk as it would be
-in production) and one server process as users run it, background worker included, with
-the number search's catalogues left cold (nothing here searches; building them costs
+in production) and one server process as users run it, its background worker off (with
+`--worker` on, settling the orders as they come: results then go to
+`create_rate_worker.{json,md}`, not over the goal's), with the number search's catalogues
+left cold (nothing here searches; building them costs
 seconds of CPU at start). `wrk` drives it over loopback: 16 connections each creating
 one-number orders, a new number each time, while 4 more list page 1. Every answer counted
 must be 2xx (the script counts statuses itself, and any socket error or timeout fails the
 run), and afterwards every acknowledged order id must be in the database. The ceiling is
 the raw ASGI app (`bench/ceiling.py`) serving a create's answer under the same uvicorn
-settings and `wrk` settings as the list's (32 connections); rounds alternate ceiling and creates so both see the same
-neighbours on a shared machine, and the medians are compared.
+settings and `wrk` settings as the list's (32 connections); rounds alternate ceiling and
+creates so both see the same neighbours on a shared machine, and the medians are compared.
 
-Goal: creates/s >= GOAL x the ceiling, on each engine.
+Goal: creates/s >= GOAL x the ceiling, on each engine; the last lines say it per engine,
+`<engine>: creates: <rate>/s, ratio <r> of ceiling, goal 0.035: met|not met`.
 
     python -m bench.create_rate [--engines sqlite,postgresql] [--rounds 3] [--seconds 8]
+                                [--worker]
 """
 
 from __future__ import annotations
@@ -125,6 +129,13 @@ class Creates:
     def met(self) -> bool:
         return self.ratio >= GOAL and not self.missing and not self.failed
 
+    def goal_line(self) -> str:
+        """The verdict alone: `<engine>: creates: <rate>/s, ratio <r> of ceiling, goal ...`."""
+        return (
+            f"{self.engine}: creates: {statistics.median(self.creates_rps):,.0f}/s, "
+            f"ratio {self.ratio:.3f} of ceiling, goal {GOAL}: {'met' if self.met else 'not met'}"
+        )
+
     def line(self) -> str:
         verdict = "met" if self.met else "NOT met"
         rounds = ", ".join(f"{r:,.0f}" for r in self.creates_rps)
@@ -157,16 +168,22 @@ def main() -> None:
                     bench_creates(engine, url, args.rounds, args.seconds, Path(work), args.worker)
                 )
                 print(runs[-1].line(), flush=True)
+    for run in runs:
+        print(run.goal_line(), flush=True)
     document = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end",
+        "worker": args.worker,
         "goal": GOAL,
         "runs": [{**vars(r), "ratio": r.ratio, "met": r.met} for r in runs],
     }
+    # With the worker on the figure is a different one: kept beside the goal's, not over it.
+    name = "create_rate_worker" if args.worker else "create_rate"
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "create_rate.json").write_text(json.dumps(document, indent=1))
+    (RESULTS / f"{name}.json").write_text(json.dumps(document, indent=1))
     lines = [f"Run {document['when']} on {document['machine']}.", ""]
-    (RESULTS / "create_rate.md").write_text("\n".join([*lines, *(r.line() for r in runs), ""]))
+    body = [*lines, *(r.line() for r in runs), "", *(r.goal_line() for r in runs), ""]
+    (RESULTS / f"{name}.md").write_text("\n".join(body))
     if not all(r.met for r in runs):
         sys.exit("creates: goal not met")
 

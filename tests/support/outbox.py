@@ -1,5 +1,5 @@
 """Outbox events written the way the settling transaction writes them (the status change and
-`outbox.enqueue_order_complete` in one transaction, as `storage/lifecycle.fulfil` does),
+`outbox.enqueue_order_complete` in one transaction, as `storage/settling.py` does),
 without running fulfilment, so delivery tests decide exactly when each event appears; and a
 delivery loop to take them. End-to-end tests through real orders are in
 `tests/worker/test_order_webhooks.py`."""

@@ -3,6 +3,7 @@ transactions of the records they belong to (a review writes its comment with the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, delete, insert, literal, select, update
@@ -92,6 +93,12 @@ def record_exists(conn: Connection, account_id: str, record_type: str, record_id
 
 def insert_comment(conn: Connection, account_id: str, comment: Comment) -> None:
     conn.execute(insert(comments).values(_row(account_id, comment)))
+
+
+def insert_comments(conn: Connection, made: Sequence[tuple[str, Comment]]) -> None:
+    """Comments of any accounts, (account id, comment) each, in one statement."""
+    if made:
+        conn.execute(insert(comments), [_row(account_id, c) for account_id, c in made])
 
 
 def delete_comments_of(conn: Connection, account_id: str, record_id: str) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from number_orders.domain.number_reservations import EXPIRED, ORDERED
 from number_orders.storage import reserved_numbers
@@ -128,6 +128,57 @@ def release(conn: Connection, account_id: str, order_id: str, phone_number: str)
             h.state == PENDING,
         )
     )
+
+
+def holders_of(conn: Connection, phone_numbers: Iterable[str]) -> dict[str, Any]:
+    """Who holds each of the numbers that is held, read without locking (as `take` reads),
+    in chunks that keep within the engines' limits on parameters."""
+    wanted = sorted(set(phone_numbers))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for holder in conn.execute(select(*_HOLDER).where(h.phone_number.in_(chunk))):
+            found[holder.phone_number] = holder
+    return found
+
+
+def holds(holder: Any, account_id: str, order_id: str, now: int) -> bool | None:
+    """What `take` would answer from the holder alone: True when the order holds the
+    number, False when anyone else does; None when the number is free or held by an
+    expired reservation, for `take` itself to decide."""
+    if holder is None or _expired(holder, now):
+        return None
+    return (holder.account_id, holder.order_id) == (account_id, order_id)
+
+
+def own_all(conn: Connection, pairs: Sequence[tuple[str, str]], now: int) -> None:
+    """`take` for (phone number, order id) pairs that `holds` said the order holds: one
+    statement with a row of parameters each, in phone-number order (the lock order)."""
+    if pairs:
+        conn.execute(_OWN, [{"b_number": p, "b_order": o, "b_now": now} for p, o in sorted(pairs)])
+
+
+def release_all(conn: Connection, triples: Sequence[tuple[str, str, str]]) -> None:
+    """`release` of (phone number, account id, order id) triples, in phone-number order."""
+    if triples:
+        conn.execute(
+            _RELEASE,
+            [{"b_number": p, "b_account": a, "b_order": o} for p, a, o in sorted(triples)],
+        )
+
+
+_CHUNK = 5_000
+_OWN = (
+    update(number_holdings)
+    .where(h.phone_number == bindparam("b_number"), h.order_id == bindparam("b_order"))
+    .values(state=OWNED, updated_at=bindparam("b_now"))
+)
+_RELEASE = delete(number_holdings).where(
+    h.phone_number == bindparam("b_number"),
+    h.order_id == bindparam("b_order"),
+    h.account_id == bindparam("b_account"),
+    h.state == PENDING,
+)
 
 
 # -- reservations that end -----------------------------------------------------------

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, insert, literal_column, select, tuple_, update
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from number_orders.domain.fulfilment import retry_delay
 from number_orders.domain.idempotency import RETENTION_MICROS, IdempotencyKey, PriorRequest
 from number_orders.domain.order_parts import part_ids
 from number_orders.domain.orders import PENDING, NumberOrder, NumberOrderDetail
-from number_orders.domain.phone_numbers import PhoneNumber, purchased
-from number_orders.domain.requirement_reviews import next_review
 from number_orders.storage import holdings, outbox, queries
 from number_orders.storage.comments import insert_comment
 from number_orders.storage.interface import (
     CountKey,
     FailingOrder,
-    FulfilledOrder,
-    Settle,
     StoredOrder,
 )
 from number_orders.storage.schema import idempotency_keys, number_orders, order_parts
@@ -223,30 +218,13 @@ def due(now: int, limit: int) -> Any:
 
 class OrderFailed(Exception):
     """Settling one order failed for a reason of its own, not the store's: the caller
-    rolls the batch back, moves this order out of the way (`defer`) and runs the rest."""
+    rolls the batch back, moves this order out of the way (`defer`) and runs the rest
+    (`settling.py` settles a batch)."""
 
     def __init__(self, account_id: str, order_id: str, error: Exception) -> None:
         super().__init__(f"{type(error).__name__}: {error}".rstrip(": "))
         self.account_id = account_id
         self.order_id = order_id
-
-
-def fulfil(
-    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
-) -> FulfilledOrder:
-    """Settle one claimed order. Its count moves (`count_moves`) and the records of the
-    numbers it bought, added to `bought` as (account, record), are the caller's. Any
-    error but the store's own (lost connections, locks, deadlocks: the batch is retried
-    as a whole) is this order's, raised as `OrderFailed`."""
-    try:
-        fulfilled = _fulfil(conn, row, now, settle, bought)
-    except (OperationalError, InterfaceError):
-        raise
-    except Exception as error:
-        raise OrderFailed(row.account_id, row.id, error) from error
-    if row.fulfil_failures:
-        _clear_failures(conn, row.account_id, row.id)
-    return fulfilled
 
 
 def defer(conn: Connection, failed: OrderFailed, now: int) -> tuple[int, int] | None:
@@ -278,54 +256,6 @@ def failing(conn: Connection, limit: int) -> list[FailingOrder]:
         .limit(limit)
     )
     return [FailingOrder(*row) for row in conn.execute(statement)]
-
-
-def _clear_failures(conn: Connection, account_id: str, order_id: str) -> None:
-    c = number_orders.c
-    conn.execute(
-        update(number_orders)
-        .where(c.account_id == account_id, c.id == order_id)
-        .values(fulfil_failures=None, fulfil_error=None)
-    )
-
-
-def _fulfil(
-    conn: Connection, row: Any, now: int, settle: Settle, bought: list[tuple[str, PhoneNumber]]
-) -> FulfilledOrder:
-    stored = stored_from_row(row)
-    order_id = stored.detail.order.id
-    account_id: str = row.account_id
-    settlement = settle(stored.detail, partial(holdings.take, conn, account_id, order_id, now=now))
-    for phone_number in settlement.failed:
-        holdings.release(conn, account_id, order_id, phone_number)
-    numbers = {n.phone_number: n for n in settlement.detail.numbers}
-    order = settlement.detail.order
-    bought += [(account_id, purchased(order, numbers[p], now)) for p in settlement.succeeded]
-    # Every number that could move has moved; the rest wait for requirements (the worker
-    # comes back when a check ends; an update that supplies values queues the order).
-    write_order(
-        conn, account_id, StoredOrder(settlement.detail, next_review(settlement.detail.numbers))
-    )
-    for comment in settlement.comments:
-        insert_comment(conn, account_id, comment)
-    settled = stored.detail.order.status == PENDING and settlement.detail.order.status != PENDING
-    if settled:
-        # Committed with the status change, or not at all: the transactional outbox. This
-        # is the only place an order leaves `pending` (updates only supply requirements).
-        outbox.enqueue_order_complete(conn, account_id, settlement.detail)
-    return FulfilledOrder(account_id, settlement.detail, settled)
-
-
-def count_moves(
-    fulfilled: list[FulfilledOrder], rows: Sequence[Any]
-) -> dict[str, Counter[CountKey]]:
-    moves: dict[str, Counter[CountKey]] = {}
-    for done, row in zip(fulfilled, rows, strict=True):
-        before = queries.count_key(queries.order_from_row(row))
-        after = queries.count_key(done.detail.order)
-        if before != after:
-            moves.setdefault(done.account_id, Counter()).update({before: -1, after: 1})
-    return moves
 
 
 def write_order(conn: Connection, account_id: str, after: StoredOrder) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 
 from sqlalchemy import func, insert, select
 
@@ -16,7 +17,14 @@ from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.domain.orders import SUCCESS, NumberOrderDetail
 from number_orders.domain.phone_numbers import PhoneNumber, purchased
 from number_orders.domain.timestamps import now_micros
-from number_orders.storage import bulk, lifecycle, phone_number_rows, queries, retention
+from number_orders.storage import (
+    bulk,
+    lifecycle,
+    phone_number_rows,
+    queries,
+    retention,
+    settling,
+)
 from number_orders.storage.creates import NewCreate
 from number_orders.storage.group_commit import GroupCommit
 from number_orders.storage.interface import (
@@ -84,27 +92,24 @@ class SqlNumberOrders(StorePart):
         return lifecycle.retrying(attempt)
 
     def fulfil_due_orders(self, now: int, limit: int, settle: Settle) -> list[FulfilledOrder]:
-        def attempt() -> list[FulfilledOrder]:
+        def attempt(size: int) -> list[FulfilledOrder]:
             with self.writing() as conn:
-                rows = conn.execute(lifecycle.due(now, limit)).all()
-                bought: list[tuple[str, PhoneNumber]] = []
-                fulfilled = [lifecycle.fulfil(conn, row, now, settle, bought) for row in rows]
-                # Counts last and in one sorted statement: see `lifecycle.insert_order`.
-                for account_id, moves in lifecycle.count_moves(fulfilled, rows).items():
-                    queries.add_counts(conn, account_id, moves)
-                # The numbers bought become the accounts' records, counted, in this commit.
-                for account_id, records in _by_account(bought).items():
-                    phone_number_rows.add(conn, account_id, records)
-                return fulfilled
+                rows = conn.execute(lifecycle.due(now, size)).all()
+                return settling.settle_batch(conn, rows, now, settle)
 
         # An order that cannot be settled is moved out of the way and the batch runs
-        # again without it: at most once per order of the batch.
+        # again without it: at most once per order of the batch. A batch's statement that
+        # fails without naming its order makes the orders go one at a time, so the one at
+        # fault is found.
+        size = limit
         for _ in range(limit):
             try:
-                return lifecycle.retrying(attempt)
+                return lifecycle.retrying(partial(attempt, size))
             except lifecycle.OrderFailed as failed:
                 self._defer(failed, now)
-        return lifecycle.retrying(attempt)
+            except settling.BatchFailed:
+                size = 1
+        return lifecycle.retrying(partial(attempt, size))
 
     def _defer(self, failed: lifecycle.OrderFailed, now: int) -> None:
         with self.writing() as conn:

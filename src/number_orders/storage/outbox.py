@@ -69,28 +69,46 @@ def enqueue(
     occurred_at: int | None = None,
 ) -> str:
     """Add an event to the outbox inside the caller's open transaction; its id."""
-    now = now_micros()
-    event_id = random_id()
-    conn.execute(
-        insert(webhook_events).values(
-            account_id=account_id,
-            id=event_id,
-            event_type=event_type,
-            occurred_at=occurred_at if occurred_at is not None else now,
-            payload=orjson.dumps(payload).decode(),
-            status=PENDING,
-            attempts=0,
-            attempt_base=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
-    return event_id
+    row = _event_row(account_id, event_type, payload, occurred_at, now_micros())
+    conn.execute(insert(webhook_events).values(row))
+    return str(row["id"])
 
 
 def enqueue_order_complete(conn: Connection, account_id: str, detail: NumberOrderDetail) -> str:
     """`number_order.complete` for an order that has just settled, as of its `updated_at`."""
     return enqueue(conn, account_id, ORDER_COMPLETE, detail_json(detail), detail.order.updated_at)
+
+
+def enqueue_orders_complete(
+    conn: Connection, settled: Sequence[tuple[str, NumberOrderDetail]]
+) -> list[str]:
+    """`enqueue_order_complete` for orders of any accounts, (account id, order) each, in
+    one statement; the events' ids."""
+    now = now_micros()
+    rows = [
+        _event_row(account_id, ORDER_COMPLETE, detail_json(d), d.order.updated_at, now)
+        for account_id, d in settled
+    ]
+    if rows:
+        conn.execute(insert(webhook_events), rows)
+    return [str(row["id"]) for row in rows]
+
+
+def _event_row(
+    account_id: str, event_type: str, payload: dict[str, Any], occurred_at: int | None, now: int
+) -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "id": random_id(),
+        "event_type": event_type,
+        "occurred_at": occurred_at if occurred_at is not None else now,
+        "payload": orjson.dumps(payload).decode(),
+        "status": PENDING,
+        "attempts": 0,
+        "attempt_base": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def _due(now: int) -> list[ColumnElement[bool]]:

@@ -10,7 +10,7 @@ counts of the same transaction, so no two transactions take tallies in opposite 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -119,6 +119,27 @@ def add(conn: Connection, account_id: str, records: Sequence[PhoneNumber]) -> No
         add_tallies(conn, account_id, added=rows)
 
 
+def add_of(conn: Connection, bought: Mapping[str, Sequence[PhoneNumber]]) -> None:
+    """`add` for several accounts at once: one statement for the rows, one for their tags,
+    one per tally table, the tallies' rows in (account, key) order."""
+    rows = [row_of(a, r) for a in sorted(bought) for r in bought[a]]
+    if not rows:
+        return
+    conn.execute(
+        insert(phone_numbers), [dict(zip(PHONE_NUMBER_COLUMNS, r, strict=True)) for r in rows]
+    )
+    _add_tags(conn, rows)
+    totals: list[tuple[Any, ...]] = []
+    values: list[tuple[Any, ...]] = []
+    for account_id in sorted(bought):
+        counts = phone_number_counts([r for r in rows if r[0] == account_id])
+        account_totals, account_values = _split(counts)
+        totals += _rows(account_id, account_totals)
+        values += _rows(account_id, account_values)
+    upsert_counts(conn, phone_number_counts_table, PHONE_TALLY_KEYS, totals)
+    upsert_counts(conn, phone_number_value_counts, _VALUE_KEYS, values)
+
+
 def rewrite(conn: Connection, account_id: str, before: PhoneNumber, after: PhoneNumber) -> None:
     """An updated record: its row, its tags and its tallies."""
     old, new = row_of(account_id, before), row_of(account_id, after)
@@ -181,10 +202,18 @@ def add_tallies(
 def write_counts(conn: Connection, account_id: str, counts: Counter[PhoneCountKey]) -> None:
     """Apply tally changes: the account's totals, then the per-value ones, each table in
     one sorted statement."""
-    totals = sorted((key[2:], n) for key, n in counts.items() if key[0] is None and n)
-    values = sorted((key, n) for key, n in counts.items() if key[0] is not None and n)
+    totals, values = _split(counts)
     upsert_counts(conn, phone_number_counts_table, PHONE_TALLY_KEYS, _rows(account_id, totals))
     upsert_counts(conn, phone_number_value_counts, _VALUE_KEYS, _rows(account_id, values))
+
+
+def _split(
+    counts: Counter[PhoneCountKey],
+) -> tuple[list[tuple[tuple[Any, ...], int]], list[tuple[tuple[Any, ...], int]]]:
+    """The account's totals and its per-value counts, each sorted by key."""
+    totals = sorted((key[2:], n) for key, n in counts.items() if key[0] is None and n)
+    values = sorted((key, n) for key, n in counts.items() if key[0] is not None and n)
+    return totals, values
 
 
 def _rows(account_id: str, counts: list[tuple[tuple[Any, ...], int]]) -> list[tuple[Any, ...]]:

@@ -1,6 +1,6 @@
 """Owned phone numbers in the SQL store: the list (`phone_number_pages.py`), retrieve,
 update and release (`phone_number_rows.py`). Each method is one transaction. Numbers
-become owned where their orders settle (`lifecycle.fulfil`) or are loaded (`bulk.py`)."""
+become owned where their orders settle (`settling.py`) or are loaded (`bulk.py`)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ server of its own, tuned as `make bench` tunes it, lives as long as the run.
 
 `--code NAME=SRC` (repeatable) serves the same database from other source trees too (a
 `src` folder, put first on `PYTHONPATH`), one server each, all measured in every round
-beside the ceiling, so versions of the code are compared under the same neighbours. With
+beside the ceiling (in a turning order), so versions of the code are compared under the
+same neighbours; each figure comes with the server's CPU time per request. With
 `--profile SECONDS`, `py-spy` records the server under load instead and writes a flame
 graph (`py-spy` must be installed).
 
@@ -54,17 +55,37 @@ def main() -> None:
             return
         body = get(pages[THIS][1], key)
         rates: dict[str, list[float]] = {name: [] for name in pages}
+        costs: dict[str, list[float]] = {name: [] for name in pages}
         ceilings = []
-        for _ in range(args.rounds):
-            for name, (_, page) in pages.items():
-                rates[name].append(wrk(page, key, 32, args.seconds)["rps"])
+        for number in range(args.rounds):
+            # Each round in another order, so no version always follows the ceiling.
+            names = list(pages)
+            names = names[number % len(names) :] + names[: number % len(names)]
+            for name in names:
+                pid, page = pages[name]
+                before = cpu_seconds(pid)
+                found = wrk(page, key, 32, args.seconds)
+                rates[name].append(found["rps"])
+                answered = found["rps"] * args.seconds
+                costs[name].append((cpu_seconds(pid) - before) / answered * 1e6)
             ceilings.append(ceiling(body, args.seconds))
-            round_ = ", ".join(f"{name} {rps[-1]:,.0f}" for name, rps in rates.items())
-            print(f"page 1 req/s: {round_}; ceiling {ceilings[-1]:,.0f}", flush=True)
+            round_ = ", ".join(
+                f"{name} {rates[name][-1]:,.0f} ({costs[name][-1]:.0f} us)" for name in names
+            )
+            print(f"page 1 req/s (server CPU a request): {round_}; ceiling {ceilings[-1]:,.0f}")
         for name, rps in rates.items():
             ratio = statistics.median(o / c for o, c in zip(rps, ceilings, strict=True))
-            print(f"{name}: median page 1 {statistics.median(rps):,.0f} req/s, ratio {ratio:.3f}")
-        print(f"median ceiling {statistics.median(ceilings):,.0f} req/s")
+            print(
+                f"{name}: median page 1 {statistics.median(rps):,.0f} req/s, ratio {ratio:.3f}, "
+                f"server CPU {statistics.median(costs[name]):.0f} us a request"
+            )
+        print(f"median ceiling {statistics.median(ceilings):,.0f} req/s", flush=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager

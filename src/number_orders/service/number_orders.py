@@ -58,7 +58,7 @@ class NumberOrders:
         return Page(orders, total, query)
 
     async def list_number_orders_async(self, account_id: str, query: ListQuery) -> Page:
-        """The same page, for a caller on the event loop: it never blocks the loop."""
+        """The same page, for a caller on the event loop, which it never blocks for long."""
         orders, total = await self.store.list_number_orders_async(account_id, query)
         return Page(orders, total, query)
 

@@ -61,12 +61,11 @@ class SqlStore(
         self.pages = PageReader(engine)
         # PostgreSQL's list reads are awaited on the event loop, with the connections the
         # list's own pool would have had (`PageReader`'s, which then stays unopened in a
-        # server); SQLite's that are not quick run on these threads, one per connection
-        # the list may use at once.
+        # server); SQLite's that are not quick run on the store's database threads.
         self.async_pages = (
             None if self.sqlite else AsyncPageReader(engine, 2 * list_pool_size(engine))
         )
-        self.read_threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="database")
+        self.read_threads = _read_threads()
         self.create_groups = create_groups(self.writing)
         self.revocations = 0
         # SQLite admits one writer at a time and makes the others poll with growing sleeps;
@@ -115,9 +114,12 @@ class SqlStore(
             conn.execute(select(1))
 
     def close(self) -> None:
+        """Release connections and threads; like the engine, the store opens new ones if
+        it is used again."""
         if self.async_pages is not None:
             self.async_pages.close()
         self.read_threads.shutdown(wait=False)
+        self.read_threads = _read_threads()
         self.pages.close()
         self.engine.dispose()
 
@@ -127,7 +129,9 @@ class SqlStore(
         self.engine.dispose(close=False)
         if self.async_pages is not None:
             self.async_pages.after_fork()
-        self.read_threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="database")
+        self.read_threads = _read_threads()
 
 
-READ_THREADS = 8
+def _read_threads() -> ThreadPoolExecutor:
+    """Eight threads (started as needed), as many as the list's hop always had."""
+    return ThreadPoolExecutor(8, thread_name_prefix="database")

@@ -99,9 +99,11 @@ def test_every_shape_reads_the_same_bytes_as_the_thread_path(
     assert sum(q.offset < 500 for q in full) > 100
 
 
+@pytest.mark.parametrize("noticed", [False, True], ids=["unnoticed", "noticed"])
 def test_a_lost_connection_is_an_outage_then_the_pool_heals(
-    spread: tuple[SqlStore, str, list[Any]],
+    spread: tuple[SqlStore, str, list[Any]], noticed: bool
 ) -> None:
+    """Whether or not the loop has read the server's goodbye before the next statement."""
     store, account, _ = spread
     reader = AsyncPageReader(store.engine, 2)
 
@@ -113,6 +115,8 @@ def test_a_lost_connection_is_an_outage_then_the_pool_heals(
                 "WHERE application_name = 'number-orders' AND datname = current_database() "
                 "AND pid <> pg_backend_pid()"
             )
+        if noticed:
+            await asyncio.sleep(0.5)
         with pytest.raises(StoreUnavailable):
             await reader.list_number_orders(account, ListQuery())  # on the dead connection
         assert await reader.list_number_orders(account, ListQuery()) == first

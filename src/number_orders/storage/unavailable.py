@@ -61,5 +61,8 @@ def _asyncpg_unavailable(error: BaseException) -> bool:
     state: str | None = getattr(error, "sqlstate", None)
     if state is not None:
         return state.startswith(_UNAVAILABLE_STATES)
-    # No SQLSTATE: the connection was closed or lost under the client.
-    return isinstance(error, asyncpg.InterfaceError)
+    # No SQLSTATE: the connection was closed or lost under the client. A protocol state
+    # the client cannot leave comes of the same: the server ended the session (say, a
+    # terminated backend) between two statements, as each connection serves one read at
+    # a time (`async_reads.ReadPool`).
+    return isinstance(error, asyncpg.InterfaceError | asyncpg.InternalClientError)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from sqlalchemy import event, text
@@ -136,20 +137,56 @@ def test_lost_postgresql_connections_are_a_503_that_heals(
     token = new_key(store, "acme")
     settings = Settings(database_url=url, rate_limit=0, demo=False, run_worker=False)
     with InProcess(settings, store) as server, server.client(token) as client:
-        assert client.get("/number_orders").status_code == 200
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(
-                # Only this test's database: other tests' servers share the PostgreSQL.
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = 'number-orders' AND datname = current_database()"
-            )
-        lost = client.get("/number_orders")  # on a pooled connection that is gone
-        assert lost.status_code == 503, lost.text
-        assert lost.headers["retry-after"] == "1"
-        assert [e["code"] for e in lost.json()["errors"]] == ["10007"]
-        deadline = time.monotonic() + 10
-        while (answer := client.get("/number_orders")).status_code != 200:
-            assert answer.status_code == 503
-            assert time.monotonic() < deadline, "no recovery"
+        # A first page in one statement, a deep one in a transaction of several.
+        for path in ("/number_orders", DEEP_PAGE):
+            assert client.get(path).status_code == 200
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(
+                    # Only this test's database: other tests' servers share the PostgreSQL.
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'number-orders' AND datname = current_database()"
+                )
+            lost = client.get(path)  # on a pooled connection that is gone
+            assert_outage(lost)
+            recovers(client, path)
     store.close()
+    assert logged.tracebacks() == []
+
+
+DEEP_PAGE = "/number_orders?page[number]=600&page[size]=1"
+
+
+def assert_outage(answer: httpx.Response) -> None:
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"] == "1"
+    assert [e["code"] for e in answer.json()["errors"]] == ["10007"]
+
+
+def recovers(client: httpx.Client, path: str) -> None:
+    deadline = time.monotonic() + 10
+    while (answer := client.get(path)).status_code != 200:
+        assert_outage(answer)
+        assert time.monotonic() < deadline, "no recovery"
+
+
+def test_a_postgresql_server_down_is_a_503_until_it_is_back(logged: Captured) -> None:
+    with PostgresServer() as postgres:  # its own: this test stops it
+        url = postgres.create_database("down")
+        store = open_store(url)
+        token = new_key(store, "acme")
+        # The key, once checked, is trusted meanwhile: each 503 is the list's own.
+        settings = Settings(
+            database_url=url, rate_limit=0, demo=False, run_worker=False, auth_cache_seconds=60
+        )
+        with InProcess(settings, store) as server, server.client(token) as client:
+            assert client.get("/number_orders").status_code == 200
+            postgres.stop()
+            for path in ("/number_orders", DEEP_PAGE):
+                started = time.monotonic()
+                assert_outage(client.get(path))  # refused at once, not after a timeout
+                assert time.monotonic() - started < 2
+            postgres.restart()
+            for path in ("/number_orders", DEEP_PAGE):
+                recovers(client, path)
+        store.close()
     assert logged.tracebacks() == []

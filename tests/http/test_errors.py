@@ -20,6 +20,9 @@ class BrokenStore(SqlStore):
     def list_number_orders(self, account_id: str, query: ListQuery) -> Any:
         raise self.failure
 
+    async def list_number_orders_async(self, account_id: str, query: ListQuery) -> Any:
+        raise self.failure  # what the list route awaits
+
 
 def test_a_bug_is_a_500_in_the_envelope_without_a_traceback(
     store: SqlStore, settings: Settings

@@ -3,7 +3,6 @@ and the request guard around them."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from starlette.applications import Starlette
@@ -86,18 +85,15 @@ class HotRoutes:
         self.app = app
         self.service = service
         self.route = route  # Starlette's route for the path, for the guard's metrics and log
-        # Database calls block, so they run here; as many threads as pooled connections.
-        self.database = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == self.LIST and scope["method"] in _READ:
             scope["route"] = self.route
-            await list_number_orders(scope, send, self.service, self.database)
+            await list_number_orders(scope, send, self.service)
         else:
             await self.app(scope, receive, send)
 
 
-DATABASE_THREADS = 8
 _READ = ("GET", "HEAD")
 _LIST_SCOPE: Scope = {"type": "http", "path": HotRoutes.LIST, "method": "GET"}
 

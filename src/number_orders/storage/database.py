@@ -72,7 +72,7 @@ def make_autocommit_engine(engine: Engine, pool_size: int | None = None) -> Engi
     """A second pool on the same PostgreSQL database whose connections autocommit, for
     reads that manage their own snapshot (`storage.pages`); as large as `engine`'s unless
     told otherwise."""
-    size: int = pool_size or getattr(engine.pool, "size", lambda: 8)()
+    size = pool_size or list_pool_size(engine)
     return create_engine(
         engine.url,
         isolation_level="AUTOCOMMIT",
@@ -83,6 +83,13 @@ def make_autocommit_engine(engine: Engine, pool_size: int | None = None) -> Engi
         pool_reset_on_return=None,
         connect_args={"connect_timeout": 2, "application_name": "number-orders"},
     )
+
+
+def list_pool_size(engine: Engine) -> int:
+    """The steady size of the list reads' pool on PostgreSQL: that of `engine`'s pool;
+    it may open as many again in bursts."""
+    size: int = getattr(engine.pool, "size", lambda: 8)()
+    return size
 
 
 def server_max_connections(url: str) -> int | None:

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from sqlalchemy import func, insert, select
@@ -25,6 +27,7 @@ from number_orders.storage import (
     retention,
     settling,
 )
+from number_orders.storage.async_reads import AsyncPageReader
 from number_orders.storage.creates import NewCreate
 from number_orders.storage.group_commit import GroupCommit
 from number_orders.storage.interface import (
@@ -46,6 +49,8 @@ log = logging.getLogger("number_orders.worker")
 
 class SqlNumberOrders(StorePart):
     pages: PageReader
+    async_pages: AsyncPageReader | None  # PostgreSQL's list reads, awaited
+    read_threads: ThreadPoolExecutor  # SQLite's list reads that are not quick
     create_groups: GroupCommit[NewCreate, PriorRequest | None]
 
     # -- the list ----------------------------------------------------------------------
@@ -56,7 +61,20 @@ class SqlNumberOrders(StorePart):
         return self.pages.list_number_orders(account_id, query)
 
     def list_is_quick(self, query: ListQuery) -> bool:
+        """Whether the list for `query` is read in place on the event loop."""
         return self.pages.is_quick(query)
+
+    async def list_number_orders_async(
+        self, account_id: str, query: ListQuery
+    ) -> tuple[list[ListedOrder], int]:
+        if self.pages.is_quick(query):
+            # Cheaper than the hop: the loop's thread would wait as long for the GIL.
+            return self.pages.list_number_orders(account_id, query)
+        if self.async_pages is not None:
+            return await self.async_pages.list_number_orders(account_id, query)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.read_threads, self.pages.list_number_orders, account_id, query
+        )
 
     # -- the order lifecycle -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -18,10 +19,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from number_orders.errors import StoreUnavailable
 from number_orders.storage.accounts import SqlAccounts
+from number_orders.storage.async_reads import AsyncPageReader
 from number_orders.storage.available_numbers import SqlAvailableNumbers
 from number_orders.storage.comments import SqlComments
 from number_orders.storage.creates import create_groups
-from number_orders.storage.database import is_sqlite
+from number_orders.storage.database import is_sqlite, list_pool_size
 from number_orders.storage.documents import SqlDocuments
 from number_orders.storage.number_orders import SqlNumberOrders
 from number_orders.storage.number_reservations import SqlNumberReservations
@@ -57,6 +59,13 @@ class SqlStore(
         self.engine = engine
         self.sqlite = is_sqlite(engine)
         self.pages = PageReader(engine)
+        # PostgreSQL's list reads are awaited on the event loop, with the connections the
+        # list's own pool would have had (`PageReader`'s, which then stays unopened in a
+        # server); SQLite's that are not quick run on the store's database threads.
+        self.async_pages = (
+            None if self.sqlite else AsyncPageReader(engine, 2 * list_pool_size(engine))
+        )
+        self.read_threads = _read_threads()
         self.create_groups = create_groups(self.writing)
         self.revocations = 0
         # SQLite admits one writer at a time and makes the others poll with growing sleeps;
@@ -105,9 +114,24 @@ class SqlStore(
             conn.execute(select(1))
 
     def close(self) -> None:
+        """Release connections and threads; like the engine, the store opens new ones if
+        it is used again."""
+        if self.async_pages is not None:
+            self.async_pages.close()
+        self.read_threads.shutdown(wait=False)
+        self.read_threads = _read_threads()
         self.pages.close()
         self.engine.dispose()
 
     def after_fork(self) -> None:
-        """In a forked child: leave the parent's pooled connections to the parent."""
+        """In a forked child: leave the parent's pooled connections to the parent, and
+        start threads of its own (the parent's are not in the child)."""
         self.engine.dispose(close=False)
+        if self.async_pages is not None:
+            self.async_pages.after_fork()
+        self.read_threads = _read_threads()
+
+
+def _read_threads() -> ThreadPoolExecutor:
+    """Eight threads (started as needed), as many as the list's hop always had."""
+    return ThreadPoolExecutor(8, thread_name_prefix="database")

@@ -26,7 +26,8 @@ _SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
 
 
 def is_unavailable(error: BaseException) -> bool:
-    """For a driver's own error, or SQLAlchemy's wrapping of one."""
+    """For a driver's own error (psycopg's, asyncpg's, sqlite3's), or SQLAlchemy's
+    wrapping of one."""
     if isinstance(error, PoolTimeout):  # every connection busy, or none opened in time
         return True
     if isinstance(error, DBAPIError):
@@ -38,6 +39,8 @@ def is_unavailable(error: BaseException) -> bool:
         return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
     if type(error).__module__.startswith("psycopg"):
         return _psycopg_unavailable(error)
+    if type(error).__module__.startswith("asyncpg"):
+        return _asyncpg_unavailable(error)
     return False
 
 
@@ -50,3 +53,16 @@ def _psycopg_unavailable(error: BaseException) -> bool:
         return state.startswith(_UNAVAILABLE_STATES)
     # No SQLSTATE: the client failed to reach the server, or lost its connection.
     return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def _asyncpg_unavailable(error: BaseException) -> bool:
+    import asyncpg  # as for psycopg: loaded only by the PostgreSQL list reads
+
+    state: str | None = getattr(error, "sqlstate", None)
+    if state is not None:
+        return state.startswith(_UNAVAILABLE_STATES)
+    # No SQLSTATE: the connection was closed or lost under the client. A protocol state
+    # the client cannot leave comes of the same: the server ended the session (say, a
+    # terminated backend) between two statements, as each connection serves one read at
+    # a time (`async_reads.ReadPool`).
+    return isinstance(error, asyncpg.InterfaceError | asyncpg.InternalClientError)

@@ -1,8 +1,9 @@
 """Number orders: handlers named after the API operations, and their routes.
 
 The list is the hot path, so its handler is plain ASGI, answered by `app.HotRoutes` in
-front of the router: no request or response objects, one hop to a database thread (none
-for a quick page), and the page written out as bytes in one message.
+front of the router: no request or response objects, the page awaited without blocking the
+event loop (on PostgreSQL's async driver; on SQLite in place when quick, else on a database
+thread), and written out as bytes in one message.
 """
 
 from __future__ import annotations
@@ -30,18 +31,10 @@ from number_orders.service import NumberOrdersService
 _JSON = b"application/json"
 
 
-async def list_number_orders(
-    scope: Scope, send: Send, service: NumberOrdersService, database: ThreadPoolExecutor
-) -> None:
+async def list_number_orders(scope: Scope, send: Send, service: NumberOrdersService) -> None:
     query = ListQuery.from_params(parse_pairs(scope["query_string"]))
     account_id: str = scope["state"]["account_id"]
-    if service.list_is_quick(query):
-        # Cheaper than the hop: the event loop thread would wait as long for the GIL.
-        page = service.list_number_orders(account_id, query)
-    else:
-        page = await asyncio.get_running_loop().run_in_executor(
-            database, service.list_number_orders, account_id, query
-        )
+    page = await service.list_number_orders_async(account_id, query)
     await send_json(send, page_bytes(page), scope["method"] == "HEAD")
 
 

@@ -74,9 +74,12 @@ class NumberOrderStore(Protocol):
         self, account_id: str, query: ListQuery
     ) -> tuple[list[ListedOrder], int]: ...
 
-    def list_is_quick(self, query: ListQuery) -> bool:
-        """Whether `list_number_orders` for `query` answers in well under a millisecond
-        without waiting on anything, so a caller may run it without a thread hop."""
+    async def list_number_orders_async(
+        self, account_id: str, query: ListQuery
+    ) -> tuple[list[ListedOrder], int]:
+        """`list_number_orders` for a caller on the event loop, which it never blocks for
+        long: awaited on an async driver, or read in place when that answers in well under
+        a millisecond without waiting on anything, or on a database thread."""
         ...
 
     def create_number_order(

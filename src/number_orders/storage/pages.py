@@ -41,6 +41,14 @@ _COLUMNS = (
     "messaging_profile_id, billing_group_id"
 )
 _NEWEST = "ORDER BY created_at DESC, id DESC"
+# The grouped columns of `order_period_counts`: (bit of `filters`, column, the query's
+# parameter, the value a row that rolls the column up holds, as SQL).
+_ANY_STATUS, _ANY_MET, _ANY_COUNT = periods.ROLLED_UP
+_LEVEL_COLUMNS = (
+    (periods.STATUS, "status", ":status", f"'{_ANY_STATUS}'"),
+    (periods.MET, "requirements_met", ":met", str(_ANY_MET).lower()),
+    (periods.COUNT, "phone_numbers_count", ":count", str(_ANY_COUNT)),
+)
 _OLDEST = "ORDER BY created_at ASC, id ASC"
 
 
@@ -326,23 +334,11 @@ class Statements:
     def _periods(shape: Shape) -> str:
         """The account and the one level of `order_period_counts` that holds this shape's
         tallied filters (`periods.levels`): one row per period."""
-        any_status, any_met, any_count = periods.ROLLED_UP
-        kept = (
-            (shape.status, periods.STATUS, "status", ":status", f"'{any_status}'"),
-            (shape.requirements_met, periods.MET, "requirements_met", ":met", str(any_met).lower()),
-            (
-                shape.phone_numbers_count,
-                periods.COUNT,
-                "phone_numbers_count",
-                ":count",
-                str(any_count),
-            ),
-        )
-        level = sum(bit for fixed, bit, *_ in kept if fixed)
+        fixed = (shape.status, shape.requirements_met, shape.phone_numbers_count)
+        level = sum(bit for (bit, *_), on in zip(_LEVEL_COLUMNS, fixed, strict=True) if on)
         clauses = [f"account_id = :account AND filters = {level}"]
-        clauses += [
-            f"{column} = {value if fixed else neutral}" for fixed, _, column, value, neutral in kept
-        ]
+        for (_, column, value, rolled_up), on in zip(_LEVEL_COLUMNS, fixed, strict=True):
+            clauses.append(f"{column} = {value if on else rolled_up}")
         return " AND ".join(clauses)
 
     @classmethod

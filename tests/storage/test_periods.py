@@ -7,11 +7,16 @@ import random
 
 from number_orders.storage.periods import (
     BLOCK,
+    COUNT,
     DAY,
     EARLIEST,
     LATEST,
+    MET,
+    ROLLED_UP,
     ROWS,
+    STATUS,
     Period,
+    levels,
     locate,
     split,
 )
@@ -51,3 +56,12 @@ def test_locate_walks_newest_first() -> None:
     assert locate(periods, 2) == (periods[0], 2)
     assert locate(periods, 3) == (periods[2], 0)
     assert locate(periods, 5) is None
+
+
+def test_an_order_counts_once_at_every_level_of_detail() -> None:
+    rows = levels("success", True, 3)
+    assert [row[0] for row in rows] == list(range(8))  # every combination of kept columns
+    assert rows[0] == (0, *ROLLED_UP)  # the row of the unfiltered list
+    assert rows[STATUS | MET | COUNT] == (7, "success", True, 3)
+    assert rows[STATUS | COUNT] == (5, "success", ROLLED_UP[1], 3)
+    assert rows[MET] == (2, ROLLED_UP[0], True, ROLLED_UP[2])

@@ -16,7 +16,7 @@ from number_orders.domain.orders import ORDER_STATUSES, NumberOrderDetail
 from number_orders.domain.updating import OrderUpdate, RequirementValue
 from number_orders.seed.factory import OrderFactory
 from number_orders.service import NumberOrdersService
-from number_orders.storage.periods import DAY, WIDTHS, period_start
+from number_orders.storage.periods import DAY, WIDTHS, levels, period_start
 from number_orders.storage.schema import (
     number_orders,
     order_counts,
@@ -29,7 +29,8 @@ TALLY = ("status", "requirements_met", "phone_numbers_count")
 
 
 def tallies_from_rows(store: SqlStore) -> dict[str, Counter[Any]]:
-    """Every tally recomputed from the orders themselves, zero rows left out."""
+    """Every tally recomputed from the orders themselves, zero rows left out; period rows at
+    every level of detail."""
     with store.reading() as conn:
         rows = conn.execute(
             select(
@@ -50,7 +51,9 @@ def tallies_from_rows(store: SqlStore) -> dict[str, Counter[Any]]:
         if reference is not None:
             expected["reference"][(account, reference, *key)] += 1
         for days in WIDTHS:
-            expected["period"][(account, days, period_start(created_at, days), *key)] += 1
+            for level, *rolled in levels(*key):
+                start = period_start(created_at, days)
+                expected["period"][(account, days, level, start, *rolled)] += 1
     return expected
 
 
@@ -59,7 +62,7 @@ def tallies_stored(store: SqlStore) -> dict[str, Counter[Any]]:
     for name, table, keys in (
         ("total", order_counts, ()),
         ("reference", order_reference_counts, ("customer_reference",)),
-        ("period", order_period_counts, ("period_days", "period_start")),
+        ("period", order_period_counts, ("period_days", "filters", "period_start")),
     ):
         columns = [table.c.account_id, *(table.c[k] for k in keys), *(table.c[c] for c in TALLY)]
         with store.reading() as conn:

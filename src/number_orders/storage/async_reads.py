@@ -1,11 +1,12 @@
 """The order list on PostgreSQL, awaited on the event loop instead of read on a thread.
 
 The statements are `pages.Statements`' PostgreSQL text with its `%(name)s` placeholders
-numbered (`$1`, `$2`, ...), and the reading steps those of `pages._Read` (a shallow page in
-one statement, a deep page in one REPEATABLE READ transaction), so both paths return the
-same page; only the waiting differs. The driver is asyncpg: binary results decoded in C,
-and each statement prepared on a connection the first time it runs there (its statement
-cache). Measured against psycopg's `AsyncConnection` in docs/PERFORMANCE.md.
+numbered (`$1`, `$2`, ...), and the steps are `pages._Read`'s own, run by an awaiting
+driver (a shallow page in one statement, a deep page in one REPEATABLE READ transaction),
+so both paths return the same page; only the waiting differs. The driver is asyncpg:
+binary results decoded in C, and each statement prepared on a connection the first time
+it runs there (its statement cache). Measured against psycopg's `AsyncConnection` in
+docs/PERFORMANCE.md.
 
 Connections come from `ReadPool`: a fixed number of slots, connections opened on demand
 and kept while they are healthy. Any error of the driver drops the connection it came from
@@ -20,25 +21,16 @@ import asyncio
 import contextlib
 import os
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import asyncpg
 from sqlalchemy import Engine
 
 from number_orders.domain.listing import ListedOrder, ListQuery
 from number_orders.errors import StoreUnavailable
-from number_orders.storage import periods
-from number_orders.storage.pages import (
-    SEEK_FROM_OFFSET,
-    Build,
-    Shape,
-    Statements,
-    _listed,
-    _piece_params,
-    _Read,
-)
+from number_orders.storage.pages import SEEK_FROM_OFFSET, Build, Shape, Statements, Steps, _Read
 from number_orders.storage.unavailable import is_unavailable
 
 _BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -158,9 +150,9 @@ class AsyncPageReader:
         async with self.pool().connection() as conn:
             read = _AsyncRead(conn, self, account_id, query)
             if query.offset < SEEK_FROM_OFFSET:
-                return await read.shallow()  # one round trip, one snapshot
+                return await read.run_async(read.shallow())  # one round trip, one snapshot
             await conn.execute(_BEGIN)
-            page = await read.deep()
+            page = await read.run_async(read.deep())
             await conn.execute("COMMIT")
             return page
 
@@ -197,54 +189,15 @@ class _AsyncRead(_Read):
         super().__init__(conn, reader.statements, account_id, query)
         self.reader = reader
 
-    async def _fetch(self, build: Build, **extra: Any) -> Sequence[asyncpg.Record]:
-        sql, names = self.reader.numbered(build, self.shape)
-        params = {**self.params, **extra}
-        rows: Sequence[asyncpg.Record] = await self.conn.fetch(sql, *[params[n] for n in names])
-        return rows
-
-    async def shallow(self) -> tuple[list[ListedOrder], int]:  # type: ignore[override]
-        # Each row is the total, then a listed order's columns; with no orders on the
-        # page, one row of the total and NULLs.
-        rows = await self._fetch(Statements.total_and_page)
-        total = int(rows[0][0])
-        return [_listed(row[1:]) for row in rows if row[1] is not None], total
-
-    async def deep(self) -> tuple[list[ListedOrder], int]:  # type: ignore[override]
-        if self.shape.customer_reference:  # its orders are few: skip inside them
-            total = int((await self._fetch(Statements.total))[0][0])
-            if self.query.offset >= total:
-                return [], total
-            whole = periods.Period(periods.ROWS, self.lo, self.hi, total)
-            found: tuple[periods.Period, int] | None = (whole, self.query.offset)
-        else:
-            sums = await self._fetch(Statements.period_sums, **_piece_params(self.pieces))
-            timeline = periods.newest_first(self.pieces, [tuple(row) for row in sums])
-            total = sum(p.n for p in timeline)
-            located = periods.locate(timeline, self.query.offset)
-            found = None if located is None else await self._day(*located)
-        if found is None:
-            return [], total
-        key_at, key_id = await self._key(*found)
-        rows = await self._fetch(Statements.page_from_key, key_at=key_at, key_id=key_id)
-        return [_listed(row) for row in rows], total
-
-    async def _day(self, period: periods.Period, offset: int) -> tuple[periods.Period, int]:
-        """`_Read._narrow`: from a block down to the day that holds the row."""
-        if period.width != periods.BLOCK_DAYS:
-            return period, offset
-        sums = await self._fetch(Statements.day_sums, block_lo=period.lo, block_hi=period.hi)
-        days = [periods.Period(1, start, start + periods.DAY, int(n)) for start, n in sums]
-        located = periods.locate(days, offset)
-        assert located is not None, "a block's days add up to the block"
-        return located
-
-    async def _key(self, period: periods.Period, offset: int) -> tuple[int, str]:
-        """`_Read._key_at`: `(created_at, id)` of the row `offset` places from the newest."""
-        bounds = {"piece_lo": max(period.lo, self.lo), "piece_hi": min(period.hi, self.hi)}
-        if offset <= period.n // 2:
-            rows = await self._fetch(Statements.key_newest, skip=offset, **bounds)
-        else:
-            rows = await self._fetch(Statements.key_oldest, skip=period.n - 1 - offset, **bounds)
-        created_at, order_id = rows[0]
-        return int(created_at), str(order_id)
+    async def run_async(self, steps: Steps) -> tuple[list[ListedOrder], int]:
+        """The steps, each statement awaited on this connection."""
+        try:
+            build, extra = next(steps)
+            while True:
+                sql, names = self.reader.numbered(build, self.shape)
+                params = {**self.params, **extra}
+                rows = await self.conn.fetch(sql, *[params[n] for n in names])
+                build, extra = steps.send(rows)
+        except StopIteration as done:
+            page: tuple[list[ListedOrder], int] = done.value
+            return page

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -41,6 +41,14 @@ _COLUMNS = (
     "messaging_profile_id, billing_group_id"
 )
 _NEWEST = "ORDER BY created_at DESC, id DESC"
+# The grouped columns of `order_period_counts`: (bit of `filters`, column, the query's
+# parameter, the value a row that rolls the column up holds, as SQL).
+_ANY_STATUS, _ANY_MET, _ANY_COUNT = periods.ROLLED_UP
+_LEVEL_COLUMNS = (
+    (periods.STATUS, "status", ":status", f"'{_ANY_STATUS}'"),
+    (periods.MET, "requirements_met", ":met", str(_ANY_MET).lower()),
+    (periods.COUNT, "phone_numbers_count", ":count", str(_ANY_COUNT)),
+)
 _OLDEST = "ORDER BY created_at ASC, id ASC"
 
 
@@ -115,11 +123,12 @@ class PageReader:
         with self._connection(self.is_quick(query)) as conn:
             read = _Read(conn, self.statements, account_id, query)
             if query.offset < SEEK_FROM_OFFSET and not self.sqlite:
-                return read.shallow()  # one round trip, one snapshot
+                return read.run(read.shallow())  # one round trip, one snapshot
             conn.execute(self.begin)
             try:
                 # SQLite has no round trips to save, and plans the two apart better.
-                return read.deep() if query.offset >= SEEK_FROM_OFFSET else read.separate()
+                deep = query.offset >= SEEK_FROM_OFFSET
+                return read.run(read.deep() if deep else read.separate())
             finally:
                 conn.execute("COMMIT")
 
@@ -162,6 +171,13 @@ class PageReader:
 Build = Callable[["Statements", Shape], str]
 
 
+# A read is a series of statements, each chosen from the rows of the ones before: the
+# steps below yield (statement, extra parameters) and are sent back each one's rows, so
+# the sync driver here and the async one (`async_reads.py`) run the very same steps.
+Step = tuple[Build, dict[str, Any]]
+Steps = Generator[Step, Sequence[Any], tuple[list[ListedOrder], int]]
+
+
 class _Read:
     def __init__(self, conn: Any, statements: Statements, account_id: str, query: ListQuery):
         self.conn = conn
@@ -186,62 +202,68 @@ class _Read:
         if self.shape.created_range:
             self.params.update(_piece_params(self.pieces))
 
-    def _all(self, build: Build, **extra: Any) -> list[Any]:
-        rows: list[Any] = self.conn.execute(
-            self.sql.text(build, self.shape), {**self.params, **extra}
-        ).fetchall()
-        return rows
+    def run(self, steps: Steps) -> tuple[list[ListedOrder], int]:
+        """The steps, each statement run on this connection."""
+        try:
+            build, extra = next(steps)
+            while True:
+                rows = self.conn.execute(
+                    self.sql.text(build, self.shape), {**self.params, **extra}
+                ).fetchall()
+                build, extra = steps.send(rows)
+        except StopIteration as done:
+            page: tuple[list[ListedOrder], int] = done.value
+            return page
 
-    def shallow(self) -> tuple[list[ListedOrder], int]:
+    def shallow(self) -> Steps:
         # Each row is the total, then a listed order's columns; with no orders on the
         # page, one row of the total and NULLs.
-        rows = self._all(Statements.total_and_page)
+        rows = yield Statements.total_and_page, {}
         total = int(rows[0][0])
         return [_listed(row[1:]) for row in rows if row[1] is not None], total
 
-    def separate(self) -> tuple[list[ListedOrder], int]:
-        total = int(self._all(Statements.total)[0][0])
-        rows = self._all(Statements.page) if self.query.offset < total else []
+    def separate(self) -> Steps:
+        total = int((yield Statements.total, {})[0][0])
+        rows = (yield Statements.page, {}) if self.query.offset < total else []
         return [_listed(row) for row in rows], total
 
-    def deep(self) -> tuple[list[ListedOrder], int]:
+    def deep(self) -> Steps:
         if self.shape.customer_reference:  # its orders are few: skip inside them
-            total = int(self._all(Statements.total)[0][0])
+            total = int((yield Statements.total, {})[0][0])
             if self.query.offset >= total:
                 return [], total
             whole = periods.Period(periods.ROWS, self.lo, self.hi, total)
             found: tuple[periods.Period, int] | None = (whole, self.query.offset)
         else:
-            sums = self._all(Statements.period_sums, **_piece_params(self.pieces))
-            timeline = periods.newest_first(self.pieces, sums)
+            sums = yield Statements.period_sums, _piece_params(self.pieces)
+            timeline = periods.newest_first(self.pieces, [tuple(row) for row in sums])
             total = sum(p.n for p in timeline)
             located = periods.locate(timeline, self.query.offset)
-            found = None if located is None else self._narrow(*located)
+            found = None if located is None else (yield from self._narrow(*located))
         if found is None:
             return [], total
-        key_at, key_id = self._key_at(*found)
-        rows = self._all(Statements.page_from_key, key_at=key_at, key_id=key_id)
+        rows = yield self._page_at(*found)
         return [_listed(row) for row in rows], total
 
-    def _narrow(self, period: periods.Period, offset: int) -> tuple[periods.Period, int]:
+    def _narrow(
+        self, period: periods.Period, offset: int
+    ) -> Generator[Step, Sequence[Any], tuple[periods.Period, int]]:
         """From a block down to the day that holds the row."""
         if period.width != periods.BLOCK_DAYS:
             return period, offset
-        sums = self._all(Statements.day_sums, block_lo=period.lo, block_hi=period.hi)
+        sums = yield Statements.day_sums, {"block_lo": period.lo, "block_hi": period.hi}
         days = [periods.Period(1, start, start + periods.DAY, int(n)) for start, n in sums]
         located = periods.locate(days, offset)
         assert located is not None, "a block's days add up to the block"
         return located
 
-    def _key_at(self, period: periods.Period, offset: int) -> tuple[int, str]:
-        """`(created_at, id)` of the row `offset` places from the newest in `period`."""
+    def _page_at(self, period: periods.Period, offset: int) -> Step:
+        """The page whose first row is `offset` places from the newest in `period`, skipping
+        from whichever end of the period is nearer."""
         bounds = {"piece_lo": max(period.lo, self.lo), "piece_hi": min(period.hi, self.hi)}
         if offset <= period.n // 2:
-            rows = self._all(Statements.key_newest, skip=offset, **bounds)
-        else:
-            rows = self._all(Statements.key_oldest, skip=period.n - 1 - offset, **bounds)
-        created_at, order_id = rows[0]
-        return int(created_at), str(order_id)
+            return Statements.page_from_newest, {"skip": offset, **bounds}
+        return Statements.page_from_oldest, {"skip": period.n - 1 - offset, **bounds}
 
 
 def _piece_params(pieces: tuple[periods.Piece, ...]) -> dict[str, int]:
@@ -295,6 +317,11 @@ class Statements:
     def __init__(self, sqlite: bool) -> None:
         self.sqlite = sqlite
         self._cache: dict[tuple[Build, Shape], str] = {}
+        # Rows of one stretch of time (a partial edge day, the day a deep page skips in) are
+        # read along the index that carries every tallied filter, so no table row is read.
+        # SQLite would take a filter's own index (fewer entries by its statistics) and read
+        # the table for the other filters; PostgreSQL weighs the covering index itself.
+        self._recent = " INDEXED BY ix_orders_recent" if sqlite else ""
 
     def text(self, build: Build, shape: Shape) -> str:
         text = self._cache.get((build, shape))
@@ -320,6 +347,17 @@ class Statements:
     @classmethod
     def _tally_filters(cls, shape: Shape) -> str:
         return " AND ".join(cls._tallied(shape))
+
+    @staticmethod
+    def _periods(shape: Shape) -> str:
+        """The account and the one level of `order_period_counts` that holds this shape's
+        tallied filters (`periods.levels`): one row per period."""
+        fixed = (shape.status, shape.requirements_met, shape.phone_numbers_count)
+        level = sum(bit for (bit, *_), on in zip(_LEVEL_COLUMNS, fixed, strict=True) if on)
+        clauses = [f"account_id = :account AND filters = {level}"]
+        for (_, column, value, rolled_up), on in zip(_LEVEL_COLUMNS, fixed, strict=True):
+            clauses.append(f"{column} = {value if on else rolled_up}")
+        return " AND ".join(clauses)
 
     @classmethod
     def _filters(cls, shape: Shape) -> str:
@@ -354,17 +392,17 @@ class Statements:
             return self._edge_total(shape, index)
         return (
             "SELECT coalesce(sum(n), 0) FROM order_period_counts "
-            f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
+            f"WHERE {self._periods(shape)} AND period_days = {width} "
             f"AND period_start >= :p{index}lo AND period_start < :p{index}hi"
         )
 
     def _edge_total(self, shape: Shape, index: int) -> str:
         """A partial day at an edge of the range, counted as `periods.edge` says."""
-        tallied = self._tally_filters(shape)
         return (
             f"SELECT :p{index}whole * (SELECT coalesce(sum(n), 0) FROM order_period_counts "
-            f"WHERE {tallied} AND period_days = 1 AND period_start = :p{index}day) "
-            f"+ :p{index}sign * (SELECT count(*) FROM number_orders WHERE {tallied} "
+            f"WHERE {self._periods(shape)} AND period_days = 1 AND period_start = :p{index}day) "
+            f"+ :p{index}sign * (SELECT count(*) FROM number_orders{self._recent} "
+            f"WHERE {self._tally_filters(shape)} "
             f"AND created_at >= :p{index}x AND created_at < :p{index}y)"
         )
 
@@ -388,36 +426,37 @@ class Statements:
                 parts.append(f"SELECT {index}, 0, ({self._edge_total(shape, index)})")
             else:
                 parts.append(
-                    f"SELECT {index}, period_start, sum(n) FROM order_period_counts "
-                    f"WHERE {self._tally_filters(shape)} AND period_days = {width} "
-                    f"AND period_start >= :p{index}lo AND period_start < :p{index}hi "
-                    "GROUP BY period_start"
+                    f"SELECT {index}, period_start, n FROM order_period_counts "
+                    f"WHERE {self._periods(shape)} AND period_days = {width} "
+                    f"AND period_start >= :p{index}lo AND period_start < :p{index}hi"
                 )
         return " UNION ALL ".join(parts)
 
     def day_sums(self, shape: Shape) -> str:
         return (
-            "SELECT period_start, sum(n) FROM order_period_counts "
-            f"WHERE {self._tally_filters(shape)} AND period_days = 1 "
+            "SELECT period_start, n FROM order_period_counts "
+            f"WHERE {self._periods(shape)} AND period_days = 1 "
             "AND period_start >= :block_lo AND period_start < :block_hi "
-            "GROUP BY period_start ORDER BY period_start DESC"
+            "ORDER BY period_start DESC"
         )
 
-    def _key(self, shape: Shape, order: str) -> str:
+    def _from_key(self, shape: Shape, order: str) -> str:
+        """The page that starts at the row `:skip` places from one end (`order`) of
+        `[:piece_lo, :piece_hi)`: that row's `(created_at, id)` is found first, by skipping
+        along a covering index, then the page is read from it by keyset."""
+        index = "" if shape.customer_reference else self._recent
         return (
-            f"SELECT created_at, id FROM number_orders WHERE {self._filters(shape)} "
-            f"AND created_at >= :piece_lo AND created_at < :piece_hi {order} LIMIT 1 OFFSET :skip"
-        )
-
-    def key_newest(self, shape: Shape) -> str:
-        return self._key(shape, _NEWEST)
-
-    def key_oldest(self, shape: Shape) -> str:
-        return self._key(shape, _OLDEST)
-
-    def page_from_key(self, shape: Shape) -> str:
-        return (
+            f"WITH k AS MATERIALIZED (SELECT created_at AS at, id AS kid FROM number_orders{index} "
+            f"WHERE {self._filters(shape)} AND created_at >= :piece_lo AND created_at < :piece_hi "
+            f"{order} LIMIT 1 OFFSET :skip) "
             f"SELECT {_COLUMNS} FROM number_orders WHERE {self._filters(shape)} "
-            "AND created_at <= :key_at AND (created_at < :key_at OR id <= :key_id) "
+            "AND created_at <= (SELECT at FROM k) "
+            "AND (created_at < (SELECT at FROM k) OR id <= (SELECT kid FROM k)) "
             f"{_NEWEST} LIMIT :size"
         )
+
+    def page_from_newest(self, shape: Shape) -> str:
+        return self._from_key(shape, _NEWEST)
+
+    def page_from_oldest(self, shape: Shape) -> str:
+        return self._from_key(shape, _OLDEST)

@@ -25,6 +25,28 @@ ROWS = 0  # a piece counted from order rows
 # whole days, whole blocks, whole days, the partial day at the upper edge.
 PIECE_WIDTHS = (ROWS, 1, BLOCK_DAYS, 1, ROWS)
 
+# Which grouped columns a row of `order_period_counts` keeps, as bits of its `filters`; a
+# column it rolls up holds its value in `ROLLED_UP` instead. A list with filters on status
+# and `requirements_met` reads the rows of `STATUS | MET`: one row per period.
+STATUS, MET, COUNT = 1, 2, 4
+LEVELS = range((STATUS | MET | COUNT) + 1)
+ROLLED_UP: tuple[str, bool, int] = ("", False, 0)
+
+
+def levels(status: str, met: bool, count: int) -> list[tuple[int, str, bool, int]]:
+    """`(filters, status, requirements_met, phone_numbers_count)` of every row an order of
+    these values is counted in: one per level of detail."""
+    any_status, any_met, any_count = ROLLED_UP
+    return [
+        (
+            level,
+            status if level & STATUS else any_status,
+            met if level & MET else any_met,
+            count if level & COUNT else any_count,
+        )
+        for level in LEVELS
+    ]
+
 
 class Piece(NamedTuple):
     """`[lo, hi)` read from tallies of `width` days, or from rows when `width` is ROWS."""

@@ -153,23 +153,33 @@ def tally_rows(
 ) -> list[tuple[Table, tuple[str, ...], list[tuple[Any, ...]]]]:
     totals: Counter[tuple[str, bool, int]] = Counter()
     by_reference: Counter[tuple[str, str, bool, int]] = Counter()
-    by_period: Counter[tuple[int, int, str, bool, int]] = Counter()
+    by_day: Counter[tuple[int, str, bool, int]] = Counter()
     for (status, met, count, reference, day), delta in deltas.items():
         totals[status, met, count] += delta
         if reference is not None:
             by_reference[reference, status, met, count] += delta
-        for days in periods.WIDTHS:
-            by_period[days, periods.period_start(day, days), status, met, count] += delta
+        by_day[day, status, met, count] += delta
     return [
         (order_counts, _TOTAL_KEYS, _rows(account_id, _TOTAL_KEYS, totals)),
         (order_reference_counts, _REFERENCE_KEYS, _rows(account_id, _REFERENCE_KEYS, by_reference)),
-        (order_period_counts, _PERIOD_KEYS, _rows(account_id, _PERIOD_KEYS, by_period)),
+        (order_period_counts, _PERIOD_KEYS, _rows(account_id, _PERIOD_KEYS, _by_period(by_day))),
     ]
+
+
+def _by_period(by_day: Counter[tuple[int, str, bool, int]]) -> Counter[tuple[Any, ...]]:
+    """Day counts spread over both widths and every level of detail (`periods.levels`).
+    A seed's deltas are grouped by day first, so this runs per day, not per order."""
+    by_period: Counter[tuple[Any, ...]] = Counter()
+    for (day, status, met, count), delta in by_day.items():
+        for level in periods.levels(status, met, count):
+            for days in periods.WIDTHS:
+                by_period[(days, *level, periods.period_start(day, days))] += delta
+    return by_period
 
 
 _TOTAL_KEYS = ("status", "requirements_met", "phone_numbers_count")
 _REFERENCE_KEYS = ("customer_reference", *_TOTAL_KEYS)
-_PERIOD_KEYS = ("period_days", "period_start", *_TOTAL_KEYS)
+_PERIOD_KEYS = ("period_days", "filters", *_TOTAL_KEYS, "period_start")
 
 
 def _rows(account_id: str, names: tuple[str, ...], counts: Counter[Any]) -> list[tuple[Any, ...]]:

@@ -162,26 +162,32 @@ order_reference_counts = Table(
 )
 
 # The same counts per period of `created_at`, at two widths (`storage.periods`): a day and a
-# block of 32 days. A `created_at` range counts whole blocks, then whole days, then the
-# orders of at most two partial days; a deep page finds its period from these sums and
-# skips rows only inside it.
+# block of 32 days, and at every level of detail: `filters` says which of the three
+# grouped columns a row keeps (`periods.STATUS | periods.MET | periods.COUNT`); a column it
+# rolls up holds a neutral value (`periods.ROLLED_UP`). So whatever the list's filters, a
+# period is one row, found by one seek: a `created_at` range sums a few dozen rows and a deep
+# page walks one row per block, at any number of orders. A range counts whole blocks, then
+# whole days, then the orders of at most two partial days; a deep page finds its period from
+# these sums and skips rows only inside it.
 order_period_counts = Table(
     "order_period_counts",
     metadata,
     Column("account_id", ID, nullable=False),
     Column("period_days", Integer, nullable=False),
-    Column("period_start", BigInteger, nullable=False),
+    Column("filters", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("requirements_met", Boolean, nullable=False),
     Column("phone_numbers_count", Integer, nullable=False),
+    Column("period_start", BigInteger, nullable=False),
     Column("n", BigInteger, nullable=False),
     PrimaryKeyConstraint(
         "account_id",
         "period_days",
-        "period_start",
+        "filters",
         "status",
         "requirements_met",
         "phone_numbers_count",
+        "period_start",
     ),
 )
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
 import shutil
 import statistics
@@ -42,15 +41,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.run import CLI, PG_TUNING, RESULTS, ceiling, cli, parse_wrk, wait_for
+from bench.run import CLI, ceiling, cli, database, parse_wrk, wait_for, write_results
 from number_orders.server import open_store
 from number_orders.storage.schema import number_orders
-from number_orders.testing import PostgresServer, free_port
+from number_orders.testing import free_port
 
 GOAL = 0.035  # creates/s as a share of the raw-ASGI ceiling
 CREATORS, LISTERS = 16, 4
-# Acknowledged only once durable: the bench's PostgreSQL keeps production's settings.
-DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 # Each wrk thread creates orders of its own numbers, of +1 312 2XX XXXX (all valid
 # Chicago numbers) upwards from the round's start (a quarter million apart), skipping the test numbers' endings
@@ -163,7 +160,7 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-creates-") as work:
         for engine in args.engines.split(","):
-            with database(engine, Path(work)) as url:
+            with database(engine, Path(work), "creates", durable=True) as url:
                 runs.append(
                     bench_creates(engine, url, args.rounds, args.seconds, Path(work), args.worker)
                 )
@@ -179,29 +176,9 @@ def main() -> None:
     }
     # With the worker on the figure is a different one: kept beside the goal's, not over it.
     name = "create_rate_worker" if args.worker else "create_rate"
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(document, indent=1))
-    lines = [f"Run {document['when']} on {document['machine']}.", ""]
-    body = [*lines, *(r.line() for r in runs), "", *(r.goal_line() for r in runs), ""]
-    (RESULTS / f"{name}.md").write_text("\n".join(body))
-    if not all(r.met for r in runs):
-        sys.exit("creates: goal not met")
-
-
-@contextmanager
-def database(engine: str, work: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        yield f"sqlite:///{work / 'creates.sqlite3'}"
-        return
-    postgres = PostgresServer()
-    postgres.start()
-    try:
-        with (postgres.data_dir / "postgresql.conf").open("a") as conf:
-            conf.write("".join(f"{k} = '{v}'\n" for k, v in {**PG_TUNING, **DURABLE}.items()))
-        postgres.restart()
-        yield postgres.create_database("creates")
-    finally:
-        postgres.cleanup()
+    write_results(name, document, [*(r.line() for r in runs), "", *(r.goal_line() for r in runs)])
+    if any(r.failed or r.missing for r in runs):
+        sys.exit("creates: an answer was not 2xx, or an acknowledged order is missing")
 
 
 def bench_creates(

@@ -13,7 +13,6 @@ Every answer must be 2xx. The cost is 1 - (median with) / (median without).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import shutil
@@ -27,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import CLI, NOW, RESULTS, WRK_SECONDS, cli, get, wait_for, wrk
-from number_orders.testing import PostgresServer, free_port
+from bench.run import CLI, NOW, WRK_SECONDS, cli, database, get, wait_for, write_results, wrk
+from number_orders.testing import free_port
 
 GOAL = 0.10  # the journal may cost the list at most this share of its throughput
 
@@ -64,7 +63,7 @@ def main() -> None:
     comparisons = []
     with tempfile.TemporaryDirectory(prefix="bench-journal-") as work:
         for engine in args.engines.split(","):
-            with database(engine, Path(work)) as url:
+            with database(engine, Path(work), "journal") as url:
                 comparisons.append(compare(engine, url, args.orders, args.rounds, args.seconds))
                 print(comparisons[-1].line(), flush=True)
     document = {
@@ -73,27 +72,7 @@ def main() -> None:
         "goal": GOAL,
         "runs": [{**vars(c), "cost": c.cost} for c in comparisons],
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "journal_cost.json").write_text(json.dumps(document, indent=1))
-    lines = [f"Run {document['when']} on {document['machine']}.", ""]
-    (RESULTS / "journal_cost.md").write_text(
-        "\n".join([*lines, *(c.line() for c in comparisons), ""])
-    )
-    if any(c.cost > GOAL for c in comparisons):
-        sys.exit("the journal costs the list more than the goal allows")
-
-
-@contextmanager
-def database(engine: str, work: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        yield f"sqlite:///{work / 'journal.sqlite3'}"
-        return
-    postgres = PostgresServer()
-    postgres.start()
-    try:
-        yield postgres.create_database("journal")
-    finally:
-        postgres.cleanup()
+    write_results("journal_cost", document, [c.line() for c in comparisons])
 
 
 def compare(engine: str, url: str, orders: int, rounds: int, seconds: int) -> Comparison:

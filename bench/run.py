@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench import report
 from number_orders.testing import PostgresServer, free_port
@@ -54,6 +55,8 @@ PG_TUNING = {
     "checkpoint_timeout": "30min",
     "autovacuum": "off",  # the bench vacuums after each seed; nothing else may run
 }
+# Figures about writes keep production's durability: acknowledged means on disk.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
 
 
 def month_window() -> str:
@@ -132,21 +135,40 @@ def main() -> None:
 
 
 @contextmanager
-def databases(engine: str, work: Path) -> Iterator[Callable[[str], str]]:
+def databases(engine: str, work: Path, durable: bool = False) -> Iterator[Callable[[str], str]]:
     """Makes an empty database by name on the engine: a file, or one of a PostgreSQL
-    server tuned for the bench that lives as long as the context."""
+    server tuned for the bench that lives as long as the context (`durable`: with
+    production's durability settings, for figures about writes)."""
     if engine != "postgresql":
         yield lambda name: f"sqlite:///{work / (name + '.sqlite3')}"
         return
+    settings = {**PG_TUNING, **(DURABLE if durable else {})}
     postgres = PostgresServer()
     postgres.start()
     try:
         with (postgres.data_dir / "postgresql.conf").open("a") as conf:
-            conf.write("".join(f"{k} = '{v}'\n" for k, v in PG_TUNING.items()))
+            conf.write("".join(f"{k} = '{v}'\n" for k, v in settings.items()))
         postgres.restart()
         yield postgres.create_database
     finally:
         postgres.cleanup()
+
+
+@contextmanager
+def database(engine: str, work: Path, name: str, durable: bool = False) -> Iterator[str]:
+    """One empty database on the engine, for as long as the context."""
+    with databases(engine, work, durable) as make:
+        yield make(name)
+
+
+def write_results(name: str, document: dict[str, Any], lines: list[str]) -> None:
+    """`bench/results/NAME.json`, and `NAME.md`: when and where, then `lines`. Whether a
+    goal is met is for `bench.goals` to say, so a part only fails when it could not
+    measure (an error answer, a lost order)."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(document, indent=1))
+    head = f"Run {document['when']} on {document['machine']}."
+    (RESULTS / f"{name}.md").write_text("\n".join([head, "", *lines, ""]))
 
 
 def new_key(url: str, account: str = "acme") -> str:

@@ -16,22 +16,17 @@ Goal: GOAL orders/s on each engine.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.create_rate import DURABLE
-from bench.run import NOW, PG_TUNING, RESULTS, cli
-from number_orders.testing import PostgresServer
+from bench.run import NOW, cli, database, write_results
 
 GOAL = 100_000  # orders/s
 SEED = 100
@@ -82,7 +77,7 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-seed-") as work:
         for engine in args.engines.split(","):
-            with database(engine, Path(work)) as url:
+            with database(engine, Path(work), "seed", durable=True) as url:
                 runs.append(seed(engine, url, args.orders, args.processes))
                 print(runs[-1].line(), flush=True)
     document = {
@@ -91,28 +86,9 @@ def main() -> None:
         "goal": GOAL,
         "runs": [{**vars(r), "orders_per_s": round(r.orders_per_s), "met": r.met} for r in runs],
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "seed_rate.json").write_text(json.dumps(document, indent=1))
-    lines = [f"Run {document['when']} on {document['machine']}.", ""]
-    (RESULTS / "seed_rate.md").write_text("\n".join([*lines, *(r.line() for r in runs), ""]))
-    if not all(r.met for r in runs):
-        sys.exit("seed rate: goal not met")
-
-
-@contextmanager
-def database(engine: str, work: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        yield f"sqlite:///{work / 'seed.sqlite3'}"
-        return
-    postgres = PostgresServer()
-    postgres.start()
-    try:
-        with (postgres.data_dir / "postgresql.conf").open("a") as conf:
-            conf.write("".join(f"{k} = '{v}'\n" for k, v in {**PG_TUNING, **DURABLE}.items()))
-        postgres.restart()
-        yield postgres.create_database("seed")
-    finally:
-        postgres.cleanup()
+    write_results("seed_rate", document, [r.line() for r in runs])
+    if not all(r.complete for r in runs):
+        sys.exit("seed rate: the seeded rows are not all there")
 
 
 def seed(engine: str, url: str, orders: int, processes: int) -> Seeded:

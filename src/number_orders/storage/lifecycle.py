@@ -47,10 +47,6 @@ _ATTEMPTS = 3
 T = TypeVar("T")
 
 
-def insert_order(conn: Connection, account_id: str, stored: StoredOrder) -> None:
-    insert_orders(conn, [(account_id, stored)])
-
-
 def insert_orders(conn: Connection, orders: Sequence[tuple[str, StoredOrder]]) -> None:
     """New orders of any accounts, with their holdings, parts and counts: four statements
     for the orders, their holdings and their parts plus one per tally table, however many
@@ -132,13 +128,6 @@ def overdue(now: int, limit: int) -> Any:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-
-
-def use_idempotency_key(
-    conn: Connection, account_id: str, key: IdempotencyKey, stored: StoredOrder
-) -> PriorRequest | None:
-    """What the key was used for before, or None after recording it for this order."""
-    return use_idempotency_keys(conn, [(account_id, key, stored)])[0]
 
 
 class _Use(NamedTuple):

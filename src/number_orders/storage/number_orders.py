@@ -216,13 +216,6 @@ class SqlNumberOrders(StorePart):
         bulk.finish(self.engine)
 
 
-def _by_account(bought: list[tuple[str, PhoneNumber]]) -> dict[str, list[PhoneNumber]]:
-    grouped: dict[str, list[PhoneNumber]] = {}
-    for account_id, record in bought:
-        grouped.setdefault(account_id, []).append(record)
-    return dict(sorted(grouped.items()))
-
-
 def _bought(batch: list[NumberOrderDetail]) -> list[PhoneNumber]:
     """The records of loaded orders' successful numbers, bought when the order last
     changed."""
